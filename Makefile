@@ -1,0 +1,46 @@
+# Set-up and everyday commands. Every target installs what it needs first, so
+# each one works on a fresh clone (Python 3.11+, Node 20+, npm).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench bench-quick sandbox-install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+sandbox-install: $(STAMP)
+	$(BIN)/membrane-pusher sandbox install
+
+## The main job: the end-to-end demo on the offline sandbox.
+demo: sandbox-install
+	$(BIN)/membrane-pusher demo
+
+## Everything CI checks: format, lint, types, and the whole test suite.
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: sandbox-install
+	$(BIN)/pytest
+
+bench: sandbox-install
+	$(BIN)/python bench/run.py --full
+
+bench-quick: sandbox-install
+	$(BIN)/python bench/run.py --quick
+
+clean:
+	rm -rf $(VENV) build dist .sandbox

@@ -1,0 +1,1 @@
+"""Provider tool formats: OpenAI, Anthropic, Gemini and MCP."""

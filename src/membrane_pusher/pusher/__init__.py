@@ -1,0 +1,1 @@
+"""Pusher Channels knowledge: rules, operations, transports and the toolkit."""

@@ -1,0 +1,1 @@
+"""The offline sandbox: a local soketi server and the `membrane` stand-in."""

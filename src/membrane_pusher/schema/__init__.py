@@ -1,0 +1,1 @@
+"""JSON Schema handling: normalising what the model sees, validating calls."""

@@ -1,0 +1,1 @@
+"""LangChain tools built from JSON Schemas: the shared base and Membrane actions."""

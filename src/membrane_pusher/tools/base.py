@@ -1,0 +1,137 @@
+"""The base class of every tool: validate, run, shape the result.
+
+`ValidatedTool` is a LangChain `BaseTool` whose arguments are a JSON-Schema
+object. It differs from `StructuredTool` with a dict `args_schema` in three ways:
+
+* arguments are validated against the original schema before anything runs;
+* the validated argument object is passed to `_execute` as one value, never as
+  Python keyword arguments, so names such as `self`, `config`, `run_manager`
+  or `callbacks` reach the remote side unchanged;
+* results use `response_format="content_and_artifact"`: the model sees compact
+  JSON, the artifact keeps the whole result.
+
+Failures the model can fix (`CallError`) become `ToolException`, which LangChain
+turns into a `ToolMessage` with status `error`; `SetupError` propagates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import abstractmethod
+from typing import Any
+
+from langchain_core.tools import BaseTool, ToolException
+from pydantic import ConfigDict, Field, PrivateAttr
+
+from membrane_pusher.errors import CallError, InvalidArgumentsError
+from membrane_pusher.schema.validate import ArgumentValidator
+from membrane_pusher.tools.results import ToolOutcome, error_content, shape_result
+
+__all__ = ["ValidatedTool"]
+
+logger = logging.getLogger(__name__)
+
+
+class ValidatedTool(BaseTool):
+    """A tool with a JSON-Schema argument object, validated before it runs.
+
+    Subclasses implement `_execute` and `_aexecute`, which receive the validated
+    arguments as one dict and return a `ToolOutcome`.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    args_schema: dict[str, Any] = Field(default_factory=dict)  # type: ignore[assignment]
+    """The schema the model sees (cleaned of vendor keywords)."""
+
+    validation_schema: dict[str, Any] = Field(default_factory=dict)
+    """The original schema that arguments are validated against."""
+
+    response_format: str = "content_and_artifact"  # type: ignore[assignment]
+    handle_tool_error: bool = True  # type: ignore[assignment]
+
+    max_output_chars: int = 4000
+    """Longest tool content shown to the model; the artifact keeps everything."""
+
+    _validator: ArgumentValidator | None = PrivateAttr(default=None)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The argument properties (empty for tools without arguments)."""
+        properties = self.args_schema.get("properties", {})
+        return properties if isinstance(properties, dict) else {}
+
+    @property
+    def validator(self) -> ArgumentValidator:
+        """The compiled validator of `validation_schema` (built once)."""
+        if self._validator is None:
+            schema = self.validation_schema or self.args_schema
+            self._validator = ArgumentValidator(schema or {"type": "object"})
+        return self._validator
+
+    def _to_args_and_kwargs(
+        self, tool_input: str | dict[str, Any], tool_call_id: str | None
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """Pass the whole argument object as one positional value."""
+        del tool_call_id
+        if isinstance(tool_input, str):
+            arguments = _parse_string_input(tool_input)
+        else:
+            arguments = dict(tool_input)
+        return (arguments,), {}
+
+    def prepare_arguments(self, arguments: Any) -> tuple[dict[str, Any], list[str]]:
+        """Validate (and, in subclasses, repair) arguments before a call.
+
+        Args:
+            arguments: The argument object as the model sent it.
+
+        Returns:
+            The arguments to send, unchanged unless repaired, and one note per
+            repair made.
+
+        Raises:
+            InvalidArgumentsError: When the arguments are not valid.
+        """
+        self.validator.validate(arguments)
+        return arguments, []
+
+    def _run(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Validate, execute and shape the result (sync)."""
+        try:
+            sent, notes = self.prepare_arguments(arguments)
+            outcome = self._execute(sent)
+        except CallError as error:
+            raise ToolException(error_content(error)) from error
+        return shape_result(outcome, notes, max_chars=self.max_output_chars)
+
+    async def _arun(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Validate, execute and shape the result (native async)."""
+        try:
+            sent, notes = self.prepare_arguments(arguments)
+            outcome = await self._aexecute(sent)
+        except CallError as error:
+            raise ToolException(error_content(error)) from error
+        return shape_result(outcome, notes, max_chars=self.max_output_chars)
+
+    @abstractmethod
+    def _execute(self, arguments: dict[str, Any]) -> ToolOutcome:
+        """Run the call with validated arguments (sync)."""
+
+    @abstractmethod
+    async def _aexecute(self, arguments: dict[str, Any]) -> ToolOutcome:
+        """Run the call with validated arguments (async)."""
+
+
+def _parse_string_input(text: str) -> dict[str, Any]:
+    """Accept a JSON object given as a string, as some agents send it."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        return value
+    raise ToolException(
+        error_content(InvalidArgumentsError(["$: expected a JSON object of arguments"]))
+    )

@@ -1,0 +1,34 @@
+"""Shared fixtures: every test runs with its own HOME, caches and environment."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+# Variables that would let a test reach a real account or a real server.
+_SCRUBBED_PREFIXES = ("MEMBRANE_", "PUSHER_", "SOKETI_", "NEEDLE_")
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Give each test a fresh HOME and cache, and no credentials from outside."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(_SCRUBBED_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("MEMBRANE_PUSHER_CACHE_DIR", str(home / ".cache" / "mp"))
+    monkeypatch.setenv("NEEDLE_TELEMETRY", "0")
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    return home
