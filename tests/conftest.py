@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from membrane_pusher.sandbox.standin.workspace import StandinWorkspace
+
 # Variables that would let a test reach a real account or a real server.
 _SCRUBBED_PREFIXES = ("MEMBRANE_", "PUSHER_", "SOKETI_", "NEEDLE_")
 
@@ -32,3 +34,22 @@ def isolated_environment(
     monkeypatch.setenv("NEEDLE_TELEMETRY", "0")
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     return home
+
+
+@pytest.fixture
+def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StandinWorkspace:
+    """A stand-in `membrane` workspace with the default Pusher catalog.
+
+    `MEMBRANE_CLI` and `MEMBRANE_STANDIN_HOME` are set, so any `MembraneClient`
+    created in the test runs the stand-in.
+    """
+    from membrane_pusher.sandbox.standin.workspace import (  # noqa: PLC0415
+        StandinWorkspace,
+        default_workspace,
+    )
+
+    workspace = StandinWorkspace(tmp_path / "standin")
+    workspace.write(default_workspace())
+    for name, value in workspace.env().items():
+        monkeypatch.setenv(name, value)
+    return workspace

@@ -1,1 +1,31 @@
-"""Provider tool formats: OpenAI, Anthropic, Gemini and MCP."""
+"""Provider tool formats: OpenAI, Anthropic, Gemini and MCP.
+
+Each `to_*_tool` takes any tool with a JSON-Schema argument schema (our
+`ValidatedTool`s, built-in or built from Membrane actions) and returns the
+plain dict that provider accepts. Where a provider's form changes what the
+model sends back, `from_provider_arguments` (or `tool.for_provider(...)`)
+maps calls back before validation.
+"""
+
+from membrane_pusher.formats.anthropic import (
+    anthropic_key_aliases,
+    from_anthropic_arguments,
+    to_anthropic_tool,
+)
+from membrane_pusher.formats.gemini import from_gemini_arguments, to_gemini_tool
+from membrane_pusher.formats.mapping import Provider, from_provider_arguments
+from membrane_pusher.formats.mcp import to_mcp_tool
+from membrane_pusher.formats.openai import from_openai_arguments, to_openai_tool
+
+__all__ = [
+    "Provider",
+    "anthropic_key_aliases",
+    "from_anthropic_arguments",
+    "from_gemini_arguments",
+    "from_openai_arguments",
+    "from_provider_arguments",
+    "to_anthropic_tool",
+    "to_gemini_tool",
+    "to_mcp_tool",
+    "to_openai_tool",
+]

@@ -12,6 +12,10 @@ object. It differs from `StructuredTool` with a dict `args_schema` in three ways
 
 Failures the model can fix (`CallError`) become `ToolException`, which LangChain
 turns into a `ToolMessage` with status `error`; `SetupError` propagates.
+
+A tool bound to a provider form (`for_provider("anthropic")`, or
+`for_provider("openai", strict=True)`) first maps calls coming back in that
+form to the original argument names and shape, then validates them.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from __future__ import annotations
 import json
 import logging
 from abc import abstractmethod
-from typing import Any
+from typing import Any, Literal, Self
 
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
-from membrane_pusher.schema.validate import ArgumentValidator
+from membrane_pusher.formats.mapping import from_provider_arguments
+from membrane_pusher.schema.repair import repair_arguments
+from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 from membrane_pusher.tools.results import ToolOutcome, error_content, shape_result
 
 __all__ = ["ValidatedTool"]
@@ -42,17 +48,26 @@ class ValidatedTool(BaseTool):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    args_schema: dict[str, Any] = Field(default_factory=dict)  # type: ignore[assignment]
+    args_schema: dict[str, Any] = Field(default_factory=dict)
     """The schema the model sees (cleaned of vendor keywords)."""
 
     validation_schema: dict[str, Any] = Field(default_factory=dict)
     """The original schema that arguments are validated against."""
 
-    response_format: str = "content_and_artifact"  # type: ignore[assignment]
-    handle_tool_error: bool = True  # type: ignore[assignment]
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+    handle_tool_error: bool = True
 
     max_output_chars: int = 4000
     """Longest tool content shown to the model; the artifact keeps everything."""
+
+    repair: bool = False
+    """Whether safe repairs (JSON text for objects/arrays, "3" for 3) are tried."""
+
+    provider_form: Literal["openai", "anthropic", "gemini", "mcp"] | None = None
+    """The provider form calls arrive in; they are mapped back before validation."""
+
+    provider_strict: bool = False
+    """Whether calls arrive in OpenAI strict form (nulls for omitted fields)."""
 
     _validator: ArgumentValidator | None = PrivateAttr(default=None)
 
@@ -67,8 +82,31 @@ class ValidatedTool(BaseTool):
         """The compiled validator of `validation_schema` (built once)."""
         if self._validator is None:
             schema = self.validation_schema or self.args_schema
-            self._validator = ArgumentValidator(schema or {"type": "object"})
+            self._validator = get_validator(schema or {"type": "object"})
         return self._validator
+
+    def for_provider(
+        self,
+        provider: Literal["openai", "anthropic", "gemini", "mcp"],
+        *,
+        strict: bool = False,
+    ) -> Self:
+        """Return a copy that accepts calls in a provider's form.
+
+        Use it with the matching `membrane_pusher.formats.to_*_tool` output:
+        renamed Anthropic keys are mapped back, and with OpenAI `strict=True`
+        the nulls sent for fields that were optional (and not nullable) are
+        dropped, before the original schema validates the call.
+
+        Args:
+            provider: The provider whose tool format was given to the model.
+            strict: Whether the OpenAI form was built with `strict=True`.
+
+        Returns:
+            A new tool; this one is unchanged.
+        """
+        update = {"provider_form": provider, "provider_strict": strict}
+        return self.model_copy(update=update)
 
     def _to_args_and_kwargs(
         self, tool_input: str | dict[str, Any], tool_call_id: str | None
@@ -92,10 +130,22 @@ class ValidatedTool(BaseTool):
             repair made.
 
         Raises:
-            InvalidArgumentsError: When the arguments are not valid.
+            InvalidArgumentsError: When the arguments are not valid (the
+                problems of the arguments as sent, even when a repair failed).
         """
-        self.validator.validate(arguments)
-        return arguments, []
+        if self.provider_form is not None:
+            arguments = from_provider_arguments(
+                self, self.provider_form, arguments, strict=self.provider_strict
+            )
+        problems = self.validator.problems(arguments)
+        if not problems:
+            return arguments, []
+
+        if self.repair:
+            repaired = repair_arguments(arguments, self.validator)
+            if repaired is not None:
+                return repaired
+        raise InvalidArgumentsError(problems)
 
     def _run(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Validate, execute and shape the result (sync)."""

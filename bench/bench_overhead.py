@@ -1,0 +1,207 @@
+"""Overhead of one tool call over the bare CLI process it runs.
+
+Measures one Membrane action tool call, sync (`tool.invoke`) and async
+(`tool.ainvoke`), against the stand-in CLI, and a bare `subprocess.run` of the
+very same argv and environment. Calls are interleaved so that drift in machine
+load hits both sides alike.
+
+Two figures per form:
+
+* the median wall-time ratio tool / bare (target at most 1.05);
+* our own added time: the call's wall time minus the wall time of the process
+  it started (spawn to reap, see `process_span.py`). Target under 2 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import time
+from typing import Any
+
+from common import median_ms, result, spread_ms, standin_workspace, target
+from process_span import ProcessSpans
+
+CONNECTION_ID = "con_pusher_sandbox"
+
+BENCH_ACTION = {
+    "id": "act_bench_notify",
+    "key": "bench-notify",
+    "name": "Notify a channel",
+    "description": "Send a short notice to one channel (benchmark action).",
+    "type": "connector-operation",
+    "inputSchema": {
+        "type": "object",
+        "properties": {
+            "channel": {"type": "string", "pattern": "^[A-Za-z0-9_\\-=@,.;]+$"},
+            "event": {"type": "string", "maxLength": 200},
+            "data": {"type": "object", "additionalProperties": True},
+        },
+        "required": ["channel", "event"],
+    },
+}
+
+ARGUMENTS = {"channel": "deploys", "event": "deploy-finished", "data": {"ok": True}}
+
+
+def bench_workspace() -> dict[str, Any]:
+    """Return the stand-in's default workspace plus the benchmark action."""
+    from membrane_pusher.sandbox.standin.workspace import (  # noqa: PLC0415
+        default_workspace,
+    )
+
+    data = default_workspace()
+    data.setdefault("actions", []).append(
+        {**BENCH_ACTION, "connectionId": CONNECTION_ID}
+    )
+    return data
+
+
+def _tool_call(index: int) -> dict[str, Any]:
+    """Return a LangChain ToolCall, as an agent would pass it."""
+    return {
+        "name": "bench-notify",
+        "args": dict(ARGUMENTS),
+        "id": f"call_{index}",
+        "type": "tool_call",
+    }
+
+
+def _check(message: Any) -> None:
+    """Fail loudly when the measured call did not succeed."""
+    if getattr(message, "status", "success") == "error":
+        msg = f"benchmark tool call failed: {message.content}"
+        raise RuntimeError(msg)
+
+
+def _added(walls: list[float], spans: list[float]) -> float | None:
+    """Median of wall minus process span, in ms; None when spans are missing."""
+    if len(spans) != len(walls):
+        return None
+    return round(statistics.median(w - s for w, s in zip(walls, spans, strict=True)) * 1000, 3)
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """Measure the overhead of one tool call; see the module docstring."""
+    from membrane_pusher.membrane.models import Action  # noqa: PLC0415
+    from membrane_pusher.tools.action_tool import action_tool  # noqa: PLC0415
+
+    iterations = 25 if quick else 200
+    warmup = 3
+
+    with standin_workspace(bench_workspace()) as workspace:
+        client = workspace.client(timeout=60.0)
+        action = Action.model_validate({**BENCH_ACTION, "connectionId": CONNECTION_ID})
+        tool = action_tool(action, client, CONNECTION_ID)
+        argv = client.argv_for_run_action(action.id, CONNECTION_ID, ARGUMENTS)
+        env = {**os.environ, **workspace.env()}
+
+        def bare() -> None:
+            subprocess.run(argv, capture_output=True, env=env, check=True)
+
+        samples = _measure(tool, bare, iterations, warmup)
+        calls = len(workspace.calls())
+
+    bare_ms = median_ms(samples["bare"])
+    sync_ms = median_ms(samples["sync"])
+    async_ms = median_ms(samples["async"])
+    sync_ratio = sync_ms / bare_ms
+    async_ratio = async_ms / bare_ms
+    added_sync = _added(samples["sync"], samples["sync_span"])
+    added_async = _added(samples["async"], samples["async_span"])
+    added_bare = _added(samples["bare"], samples["bare_span"])
+    notes = [
+        "added time = call wall time minus the process's spawn-to-reap time; "
+        "it includes argument validation, argv building, output parsing, "
+        "result shaping and LangChain's invoke machinery",
+    ]
+    if added_sync is None or added_async is None:
+        notes.append("process spans not captured; added time = wall difference")
+        added_sync = round(sync_ms - bare_ms, 3)
+        added_async = round(async_ms - bare_ms, 3)
+
+    return result(
+        title="Overhead of one tool call",
+        measures=(
+            "median wall time of one Membrane action tool call (sync invoke and "
+            "async ainvoke with a ToolCall) against the stand-in CLI, versus a bare "
+            "subprocess.run of the identical argv and environment"
+        ),
+        inputs={
+            "iterations": iterations,
+            "warmup": warmup,
+            "action": BENCH_ACTION["key"],
+            "arguments": ARGUMENTS,
+            "argv_elements": len(argv),
+            "stand_in_calls_recorded": calls,
+        },
+        figures={
+            "bare_subprocess_run": spread_ms(samples["bare"]),
+            "tool_invoke_sync": spread_ms(samples["sync"]),
+            "tool_ainvoke_async": spread_ms(samples["async"]),
+            "ratio_sync": round(sync_ratio, 4),
+            "ratio_async": round(async_ratio, 4),
+            "added_ms_sync": added_sync,
+            "added_ms_async": added_async,
+            "added_ms_bare_subprocess_run": added_bare,
+        },
+        targets=[
+            target("median ratio sync / bare", sync_ratio, 1.05),
+            target("median ratio async / bare", async_ratio, 1.05),
+            target("our added time, sync", added_sync, 2.0, unit="ms", op="<"),
+            target("our added time, async", added_async, 2.0, unit="ms", op="<"),
+        ],
+        notes=notes,
+    )
+
+
+def _measure(
+    tool: Any, bare: Any, iterations: int, warmup: int
+) -> dict[str, list[float]]:
+    """Interleave bare, sync and async calls; return wall times and spans."""
+    samples: dict[str, list[float]] = {
+        name: [] for name in ("bare", "sync", "async", "bare_span", "sync_span", "async_span")
+    }
+
+    async def timed_async(index: int) -> tuple[float, Any]:
+        start = time.perf_counter()
+        message = await tool.ainvoke(_tool_call(index))
+        return time.perf_counter() - start, message
+
+    # One loop for all async calls, not running during the sync ones, so that a
+    # sync path that drives its own loop is measured as users would run it.
+    loop = asyncio.new_event_loop()
+    try:
+        for index in range(warmup + iterations):
+            keep = index >= warmup
+            with ProcessSpans() as spans:
+                start = time.perf_counter()
+                bare()
+                wall = time.perf_counter() - start
+                _keep(samples, "bare", keep, wall, spans.take())
+
+                start = time.perf_counter()
+                message = tool.invoke(_tool_call(index))
+                wall = time.perf_counter() - start
+                _check(message)
+                _keep(samples, "sync", keep, wall, spans.take())
+
+                wall, message = loop.run_until_complete(timed_async(index))
+                _check(message)
+                _keep(samples, "async", keep, wall, spans.take())
+    finally:
+        loop.close()
+    return samples
+
+
+def _keep(
+    samples: dict[str, list[float]], name: str, keep: bool, wall: float, spans: list[float]
+) -> None:
+    """Store one sample (after the warm-up) and its process span when unique."""
+    if not keep:
+        return
+    samples[name].append(wall)
+    if len(spans) == 1:
+        samples[f"{name}_span"].append(spans[0])

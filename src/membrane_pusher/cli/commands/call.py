@@ -1,0 +1,194 @@
+"""`membrane-pusher call TOOL --input JSON`: run one tool as an agent would.
+
+The tool is the very object `PusherToolkit` gives an agent, invoked with a
+tool call, so validation, Pusher's rules, error shaping and output limits are
+the agent's. `--dry-run` validates and prints the `membrane` argv instead of
+running it (secrets redacted). Destructive calls need a yes on a terminal, or
+`--yes`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from membrane_pusher.cli.output import error_envelope, exit_code_for
+from membrane_pusher.cli.state import CLIState, common_options, pass_state
+from membrane_pusher.cli.target import TargetOptions, open_target, target_options
+
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
+
+    from membrane_pusher.cli.target import Target
+
+__all__ = ["command", "parse_json_object", "run_tool"]
+
+
+@click.command("call")
+@common_options
+@click.argument("tool_name", metavar="TOOL")
+@click.option(
+    "--input",
+    "input_text",
+    default="{}",
+    show_default=True,
+    metavar="JSON|@FILE|-",
+    help="The arguments: a JSON object, @path to a file, or - for stdin.",
+)
+@click.option(
+    "--intent",
+    "intents",
+    multiple=True,
+    metavar="Q",
+    help="Load catalog actions for this intent, to call one of them.",
+)
+@click.option("--dry-run", is_flag=True, help="Validate and print the argv only.")
+@click.option("--yes", "-y", is_flag=True, help="Allow destructive calls unasked.")
+@target_options
+@pass_state
+def command(
+    state: CLIState,
+    target: TargetOptions,
+    tool_name: str,
+    input_text: str,
+    intents: tuple[str, ...],
+    dry_run: bool,
+    yes: bool,
+) -> int:
+    """Validate and run one tool, as an agent would.
+
+    TOOL is a name listed by `tools`; the result is printed on stdout.
+    """
+    arguments = parse_json_object(input_text, "--input")
+    return run_tool(
+        state,
+        target,
+        tool_name,
+        arguments,
+        intents=intents or None,
+        dry_run=dry_run,
+        assume_yes=yes,
+    )
+
+
+def run_tool(
+    state: CLIState,
+    target: TargetOptions,
+    tool_name: str,
+    arguments: dict[str, Any],
+    *,
+    intents: tuple[str, ...] | None,
+    dry_run: bool,
+    assume_yes: bool,
+) -> int:
+    """Find a tool, then dry-run or run it and print the result.
+
+    Args:
+        state: The run's state.
+        target: Where the tool runs.
+        tool_name: The tool's name.
+        arguments: The argument object.
+        intents: Catalog intents to load (`None`: the toolkit's defaults,
+            unless the tool is a built-in one).
+        dry_run: Print the argv instead of running.
+        assume_yes: `--yes` was given.
+
+    Returns:
+        The exit code.
+    """
+    from membrane_pusher.cli.toolset import (
+        BUILTIN_PREFIX,
+        Confirmer,
+        build_tools,
+        dry_run_argv,
+        find_tool,
+        invoke_tool,
+        is_destructive_call,
+    )
+
+    confirmer = Confirmer(assume_yes=assume_yes)
+    with open_target(target, state.output) as where:
+        # Built-in tools need no catalog; others come from the given or default
+        # intents, as `tools` lists them.
+        wanted = intents
+        if wanted is None and tool_name.startswith(BUILTIN_PREFIX):
+            wanted = ()
+        tools = build_tools(where, wanted, confirm=confirmer)
+        tool = find_tool(tools, tool_name)
+        if dry_run:
+            return _print_dry_run(state, tool, arguments, where, dry_run_argv)
+
+        tool.prepare_arguments(arguments)  # type: ignore[attr-defined]
+        if is_destructive_call(tool, arguments):
+            confirmer.require(tool.name, arguments)
+        with state.output.progress(f"Running {tool.name}..."):
+            result = invoke_tool(tool, arguments)
+
+    if not result.ok:
+        envelope = error_envelope(result.error)
+        state.output.failure(envelope)
+        return exit_code_for(envelope["error"].get("type", ""))
+    if state.json_mode:
+        state.output.data(
+            {
+                "tool": tool.name,
+                "ok": True,
+                "content": result.content,
+                "artifact": result.artifact,
+            }
+        )
+        return 0
+    state.output.data(result.artifact)
+    return 0
+
+
+def _print_dry_run(
+    state: CLIState,
+    tool: BaseTool,
+    arguments: dict[str, Any],
+    where: Target,
+    dry_run_argv: Any,
+) -> int:
+    """Print the argv a call would run, without running it."""
+    import shlex
+
+    argv = dry_run_argv(tool, arguments, where)
+    if state.json_mode:
+        state.output.data(
+            {"tool": tool.name, "dry_run": True, "arguments": arguments, "argv": argv}
+        )
+        return 0
+    state.output.text(shlex.join(argv))
+    return 0
+
+
+def parse_json_object(text: str, option: str) -> dict[str, Any]:
+    """Read a JSON object given inline, as `@file`, or as `-` (stdin).
+
+    Raises:
+        click.UsageError: The text is not a JSON object, or the file is missing.
+    """
+    import json
+    from pathlib import Path
+
+    source = text
+    if text == "-":
+        source = sys.stdin.read()
+    elif text.startswith("@"):
+        path = Path(text[1:]).expanduser()
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as error:
+            message = f"{option}: cannot read {path}: {error.strerror}"
+            raise click.UsageError(message) from error
+    try:
+        value = json.loads(source)
+    except ValueError as error:
+        message = f"{option}: not valid JSON ({error})"
+        raise click.UsageError(message) from error
+    if not isinstance(value, dict):
+        message = f"{option}: expected a JSON object, got {type(value).__name__}"
+        raise click.UsageError(message)
+    return value

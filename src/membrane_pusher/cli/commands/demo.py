@@ -1,0 +1,110 @@
+"""`membrane-pusher demo`: the whole chain, offline, in one command.
+
+A sandbox starts, a WebSocket subscriber listens on a demo channel, an agent
+turn sends an event with the toolkit, and the command shows what arrived.
+Everything started is stopped at the end. Exit 0 only when the event arrived.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from membrane_pusher.cli.output import ExitCode
+from membrane_pusher.cli.state import CLIState, common_options, pass_state
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from membrane_pusher.agent.turn import AgentEvent
+    from membrane_pusher.cli.output import Output
+    from membrane_pusher.demo import DemoResult
+
+__all__ = ["command"]
+
+
+@click.command("demo")
+@common_options
+@click.option("--instruction", help="What the agent is asked to do.")
+@click.option(
+    "--model",
+    "model_spec",
+    metavar="PROVIDER:MODEL",
+    help="A LangChain chat model; default: the offline model when installed, "
+    "else a scripted call (labelled as such).",
+)
+@click.option("--no-install", is_flag=True, help="Do not install soketi if missing.")
+@pass_state
+def command(
+    state: CLIState, instruction: str | None, model_spec: str | None, no_install: bool
+) -> int:
+    """Run the offline end-to-end demo.
+
+    An agent turn sends an event through the sandbox, and a WebSocket
+    subscriber shows it arrive.
+    """
+    from membrane_pusher.demo import SilentReporter, run_demo
+
+    reporter: Any = SilentReporter() if state.json_mode else _Reporter(state.output)
+    result = run_demo(
+        instruction=instruction,
+        model=model_spec,
+        out=reporter,
+        install=not no_install,
+    )
+    if state.json_mode:
+        state.output.data(result.to_dict())
+    return ExitCode.OK if result.ok else ExitCode.FAILURE
+
+
+class _Reporter:
+    """Renders the demo's progress on stderr for people."""
+
+    def __init__(self, output: Output) -> None:
+        """Write through `output`."""
+        self.output = output
+
+    def step(self, title: str) -> None:
+        """A new phase."""
+        self.output.say(f"== {title}", style="bold")
+
+    def note(self, message: str) -> None:
+        """A fact worth showing."""
+        self.output.say(f"   {message}")
+
+    def warn(self, message: str) -> None:
+        """Something did not go as planned."""
+        self.output.say(f"!! {message}", style="yellow")
+
+    def tools(self, tools: Sequence[Mapping[str, Any]]) -> None:
+        """The tools the agent got."""
+        names = ", ".join(str(tool.get("name")) for tool in tools)
+        self.output.say(f"   tools: {names}")
+
+    def agent_event(self, event: AgentEvent) -> None:
+        """A model reply, tool call or tool result."""
+        record = event.record
+        if event.kind == "tool_call" and record is not None:
+            args = json.dumps(record.args, ensure_ascii=False)
+            self.output.say(f"   -> {record.name} {args}", style="cyan")
+        elif event.kind == "tool_result" and record is not None:
+            self.output.say(f"   <- {record.status}: {record.content}")
+        elif event.kind == "answer" and event.text:
+            self.output.say(f"   model: {event.text}")
+
+    def received(self, events: Sequence[Mapping[str, Any]]) -> None:
+        """What the subscriber received."""
+        for item in events:
+            self.output.say(f"   received: {json.dumps(item, ensure_ascii=False)}")
+
+    def summary(self, result: DemoResult) -> None:
+        """The demo finished."""
+        if result.ok:
+            self.output.say(
+                f"OK: the event arrived ({result.seconds:.1f} s).", style="green"
+            )
+            return
+        reason = result.error or "no event arrived on the channel"
+        self.output.say(f"FAILED: {reason}", style="red")

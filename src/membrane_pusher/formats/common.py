@@ -1,0 +1,193 @@
+"""Steps shared by the provider formats.
+
+* `tool_parts`: a tool's name, description and model-facing schema.
+* `provider_document`: the schema with every local `$ref` rewritten to
+  `#/$defs/<safe name>` and root unions lifted, the starting point of the
+  OpenAI, Anthropic and Gemini forms.
+* `lift_root_unions`: providers reject `anyOf`/`oneOf`/`allOf` at the root, so
+  their properties are merged into one object; only keys required by every
+  branch stay required, and the description says which combinations are
+  allowed. Validation still uses the original union.
+* `object_views`: the object shapes a value may take at one schema node
+  (the node itself and its resolved union branches), used to map calls back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from membrane_pusher.schema.normalize import model_facing_schema
+from membrane_pusher.schema.refs import canonical_refs, resolve_local_ref
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from langchain_core.tools import BaseTool
+
+__all__ = [
+    "append_description",
+    "lift_root_unions",
+    "object_views",
+    "provider_document",
+    "resolver_for",
+    "tool_parts",
+]
+
+_UNIONS = ("anyOf", "oneOf")
+# Root keywords that only make sense for the document, not for a provider.
+_DOCUMENT_KEYWORDS = ("$schema", "$id", "$comment", "$anchor", "$dynamicAnchor")
+
+
+def tool_parts(tool: BaseTool) -> tuple[str, str, dict[str, Any]]:
+    """Return a tool's name, description and model-facing argument schema."""
+    schema: Any = tool.args_schema
+    if schema is not None and not isinstance(schema, dict):
+        schema = schema.model_json_schema()
+    return tool.name, tool.description or tool.name, model_facing_schema(schema)
+
+
+def provider_document(schema: dict[str, Any]) -> dict[str, Any]:
+    """Canonical references, no root union, no document-only keywords."""
+    document = lift_root_unions(canonical_refs(schema))
+    for key in _DOCUMENT_KEYWORDS:
+        document.pop(key, None)
+    document["type"] = "object"
+    document.setdefault("properties", {})
+    return document
+
+
+def resolver_for(document: dict[str, Any]) -> Callable[[Any], Any]:
+    """A function following `$ref` chains inside `document` (cycles stop)."""
+
+    def resolve(node: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                return {}
+            seen.add(ref)
+            try:
+                node = resolve_local_ref(document, ref)
+            except KeyError:
+                return {}
+        return node
+
+    return resolve
+
+
+def lift_root_unions(schema: dict[str, Any]) -> dict[str, Any]:
+    """Merge a root `$ref`, `allOf`, `anyOf` or `oneOf` into one object schema.
+
+    Args:
+        schema: A root schema (its `$defs` are used to resolve branches).
+
+    Returns:
+        A new root without those keywords; `$defs` is kept.
+    """
+    resolve = resolver_for(schema)
+    root = dict(schema)
+    if isinstance(root.get("$ref"), str):
+        target = resolve({"$ref": root.pop("$ref")})
+        if isinstance(target, dict):
+            root = {**{k: v for k, v in target.items() if k != "$defs"}, **root}
+
+    for branch in root.pop("allOf", None) or []:
+        part = _lifted_branch(branch, resolve, schema)
+        _merge_all_of(root, part)
+        root["required"] = _ordered(root.get("required", []), part.get("required", []))
+
+    for keyword in _UNIONS:
+        branches = root.pop(keyword, None)
+        if not branches:
+            continue
+        parts = [_lifted_branch(b, resolve, schema) for b in branches]
+        parts = [p for p in parts if p.get("properties") or p.get("required")]
+        if not parts:
+            continue
+        _merge_union(root, parts)
+        common = set.intersection(*(set(p.get("required", [])) for p in parts))
+        shared = [k for k in parts[0].get("required", []) if k in common]
+        root["required"] = _ordered(root.get("required", []), shared)
+        append_description(root, _combinations_note(keyword, parts))
+
+    if not root.get("required"):
+        root.pop("required", None)
+    return root
+
+
+def object_views(node: Any, resolve: Callable[[Any], Any]) -> list[dict[str, Any]]:
+    """The object shapes a value may match at `node`: itself and its branches."""
+    views: list[dict[str, Any]] = []
+    pending = [node]
+    seen: set[int] = set()
+    while pending:
+        current = resolve(pending.pop(0))
+        if not isinstance(current, dict) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        views.append(current)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            branches = current.get(keyword)
+            if isinstance(branches, list):
+                pending.extend(branches)
+    return views
+
+
+def append_description(node: dict[str, Any], note: str) -> None:
+    """Add a sentence to a node's description."""
+    if not note:
+        return
+    current = node.get("description")
+    node["description"] = f"{current.rstrip()} {note}" if current else note
+
+
+def _lifted_branch(
+    branch: Any, resolve: Callable[[Any], Any], document: dict[str, Any]
+) -> dict[str, Any]:
+    target = resolve(branch)
+    if not isinstance(target, dict):
+        return {}
+    return lift_root_unions({**target, "$defs": document.get("$defs", {})})
+
+
+def _merge_all_of(root: dict[str, Any], part: dict[str, Any]) -> None:
+    """Every allOf branch applies: a key in several branches must match all."""
+    properties = dict(root.get("properties", {}))
+    for name, sub in part.get("properties", {}).items():
+        if name not in properties:
+            properties[name] = sub
+        elif properties[name] != sub:
+            properties[name] = {"allOf": [properties[name], sub]}
+    root["properties"] = properties
+
+
+def _merge_union(root: dict[str, Any], parts: list[dict[str, Any]]) -> None:
+    """One branch applies: a key offered differently by branches is anyOf them."""
+    properties = dict(root.get("properties", {}))
+    options: dict[str, list[Any]] = {}
+    for part in parts:
+        for name, sub in part.get("properties", {}).items():
+            if name in properties:
+                continue
+            known = options.setdefault(name, [])
+            if sub not in known:
+                known.append(sub)
+    for name, known in options.items():
+        properties[name] = known[0] if len(known) == 1 else {"anyOf": known}
+    root["properties"] = properties
+
+
+def _combinations_note(keyword: str, parts: list[dict[str, Any]]) -> str:
+    forms = []
+    for part in parts:
+        required = part.get("required", [])
+        names = required or list(part.get("properties", {}))
+        joined = " + ".join(json.dumps(n, ensure_ascii=False) for n in names)
+        forms.append(f"({joined})" if required else f"(any of {joined})")
+    how = "exactly one" if keyword == "oneOf" else "at least one"
+    return f"Send {how} of these combinations of arguments: {' or '.join(forms)}."
+
+
+def _ordered(first: list[str], second: list[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))

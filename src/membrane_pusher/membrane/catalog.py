@@ -1,0 +1,226 @@
+"""`ActionCatalog`: `action list --intent` answers, cached on disk with a TTL.
+
+One cache file per (CLI, connection, intent, limit) under env
+`MEMBRANE_PUSHER_CACHE_DIR`, or the user cache dir. A warm cache starts no
+process. A corrupt or unwritable cache is ignored with a warning: the cache
+only ever saves time, it never fails a call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from platformdirs import user_cache_dir
+from pydantic import ValidationError
+
+from membrane_pusher.membrane.models import Action
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from membrane_pusher.membrane.client import MembraneClient
+
+__all__ = ["CACHE_DIR_ENV_VAR", "ActionCatalog", "default_cache_dir"]
+
+logger = logging.getLogger(__name__)
+
+CACHE_DIR_ENV_VAR = "MEMBRANE_PUSHER_CACHE_DIR"
+_FORMAT_VERSION = 1
+
+
+def default_cache_dir() -> Path:
+    """Return the cache folder: env `MEMBRANE_PUSHER_CACHE_DIR` or the user cache."""
+    configured = os.environ.get(CACHE_DIR_ENV_VAR)
+    if configured:
+        return Path(configured)
+    return Path(user_cache_dir("membrane-pusher"))
+
+
+class ActionCatalog:
+    """Finds actions by intent through a client, with a disk cache."""
+
+    def __init__(
+        self,
+        client: MembraneClient,
+        *,
+        cache_dir: Path | None = None,
+        ttl: float = 3600,
+    ) -> None:
+        """Create the catalog.
+
+        Args:
+            client: The Membrane client that lists actions.
+            cache_dir: Where to cache; `default_cache_dir()` when omitted.
+            ttl: Seconds a cached list stays fresh (0 disables the cache).
+        """
+        self.client = client
+        self.cache_dir = (cache_dir or default_cache_dir()) / "actions"
+        self.ttl = ttl
+
+    def list_actions(
+        self,
+        connection_id: str,
+        intent: str,
+        *,
+        limit: int | None = None,
+        refresh: bool = False,
+    ) -> list[Action]:
+        """Return the actions for an intent, from the cache when fresh.
+
+        Args:
+            connection_id: The connection whose actions to search.
+            intent: What the agent wants to do, in words.
+            limit: The most actions to return.
+            refresh: Ignore the cache and ask the CLI again.
+        """
+        path = self._path(connection_id, intent, limit)
+        if not refresh:
+            cached = self._load(path)
+            if cached is not None:
+                return cached
+        actions = self.client.list_actions(connection_id, intent, limit=limit)
+        self._store(path, connection_id, intent, actions)
+        return actions
+
+    async def alist_actions(
+        self,
+        connection_id: str,
+        intent: str,
+        *,
+        limit: int | None = None,
+        refresh: bool = False,
+    ) -> list[Action]:
+        """Async twin of `list_actions`."""
+        path = self._path(connection_id, intent, limit)
+        if not refresh:
+            cached = self._load(path)
+            if cached is not None:
+                return cached
+        actions = await self.client.alist_actions(connection_id, intent, limit=limit)
+        self._store(path, connection_id, intent, actions)
+        return actions
+
+    def load_intents(
+        self,
+        connection_id: str,
+        intents: Sequence[str],
+        *,
+        limit: int | None = None,
+        refresh: bool = False,
+    ) -> list[Action]:
+        """Return the actions of several intents, de-duplicated, order kept.
+
+        The intents are listed concurrently (within the client's bound).
+        """
+        if not intents:
+            return []
+        workers = max(1, min(len(intents), self.client.max_concurrency))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            lists = list(
+                pool.map(
+                    lambda intent: self.list_actions(
+                        connection_id, intent, limit=limit, refresh=refresh
+                    ),
+                    intents,
+                )
+            )
+        return _unique(lists)
+
+    async def aload_intents(
+        self,
+        connection_id: str,
+        intents: Sequence[str],
+        *,
+        limit: int | None = None,
+        refresh: bool = False,
+    ) -> list[Action]:
+        """Async twin of `load_intents` (the intents run concurrently)."""
+        lists = await asyncio.gather(
+            *(
+                self.alist_actions(connection_id, intent, limit=limit, refresh=refresh)
+                for intent in intents
+            )
+        )
+        return _unique(lists)
+
+    def _path(self, connection_id: str, intent: str, limit: int | None) -> Path:
+        """Return the cache file of one query."""
+        key = json.dumps(
+            [self.client.cache_scope, connection_id, intent.strip().lower(), limit]
+        )
+        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+    def _load(self, path: Path) -> list[Action] | None:
+        """Return a fresh cached list, or None (missing, stale or corrupt)."""
+        record = _read_record(path) if self.ttl > 0 else None
+        if record is None:
+            return None
+        try:
+            if time.time() - float(record["created"]) > self.ttl:
+                return None
+            return [Action.model_validate(item) for item in record["actions"]]
+        except (KeyError, TypeError, ValueError, ValidationError):
+            logger.warning("ignoring corrupt action cache %s", path)
+            return None
+
+    def _store(
+        self, path: Path, connection_id: str, intent: str, actions: list[Action]
+    ) -> None:
+        """Write a list to the cache atomically; failures only warn."""
+        if self.ttl <= 0:
+            return
+        record = {
+            "version": _FORMAT_VERSION,
+            "created": time.time(),
+            "connection_id": connection_id,
+            "intent": intent,
+            "actions": [
+                action.model_dump(mode="json", by_alias=True, exclude_none=True)
+                for action in actions
+            ],
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+            ) as handle:
+                json.dump(record, handle)
+            Path(handle.name).replace(path)
+        except OSError as error:
+            logger.warning("cannot write the action cache %s: %s", path, error)
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """Read one cache file of the current format, or return None."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        logger.warning("ignoring unreadable action cache %s: %s", path, error)
+        return None
+    if not isinstance(record, dict) or record.get("version") != _FORMAT_VERSION:
+        logger.warning("ignoring action cache %s of an unknown format", path)
+        return None
+    return record
+
+
+def _unique(lists: Iterable[list[Action]]) -> list[Action]:
+    """Flatten lists of actions, keeping the first of each id."""
+    seen: set[str] = set()
+    merged: list[Action] = []
+    for actions in lists:
+        for action in actions:
+            if action.id not in seen:
+                seen.add(action.id)
+                merged.append(action)
+    return merged

@@ -1,0 +1,109 @@
+"""Finding the `membrane` executable.
+
+The search order is: env `MEMBRANE_CLI` (a path, or a whole command line such as
+`npx -y @membranehq/cli`), then `membrane` on PATH, then `npx -y @membranehq/cli`
+when `npx` exists. Nothing is started here: the result is an argv prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from membrane_pusher.errors import CLINotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["CLI_ENV_VAR", "NPX_PACKAGE", "find_membrane", "split_command"]
+
+CLI_ENV_VAR = "MEMBRANE_CLI"
+NPX_PACKAGE = "@membranehq/cli"
+
+_INSTALL_HINT = (
+    "Install it with `npm install -g @membranehq/cli` (or install Node.js for "
+    "`npx`), or set MEMBRANE_CLI to its path or command line."
+)
+
+
+def split_command(command: str) -> list[str]:
+    """Split a command line the way a POSIX shell would, without running one.
+
+    Args:
+        command: For example `npx -y @membranehq/cli` or a quoted path.
+
+    Returns:
+        The argv prefix.
+
+    Raises:
+        CLINotFoundError: When the text is empty or badly quoted.
+    """
+    try:
+        parts = shlex.split(command)
+    except ValueError as error:
+        raise CLINotFoundError(
+            f"MEMBRANE_CLI cannot be parsed as a command line ({error}).",
+            hint="Quote the path with single or double quotes.",
+        ) from error
+    if not parts:
+        raise CLINotFoundError("MEMBRANE_CLI is empty.", hint=_INSTALL_HINT)
+    return parts
+
+
+def find_membrane(env: Mapping[str, str] | None = None) -> list[str]:
+    """Return the argv prefix that runs the Membrane CLI.
+
+    Args:
+        env: The environment to read `MEMBRANE_CLI` and `PATH` from; the
+            process environment when omitted.
+
+    Returns:
+        The argv prefix, for example `["/usr/bin/membrane"]` or
+        `["/usr/bin/npx", "-y", "@membranehq/cli"]`.
+
+    Raises:
+        CLINotFoundError: When no way to run the CLI was found.
+    """
+    environ = os.environ if env is None else env
+    search_path = environ.get("PATH", os.defpath)
+
+    configured = environ.get(CLI_ENV_VAR, "").strip()
+    if configured:
+        return _resolve_configured(configured, search_path)
+
+    installed = shutil.which("membrane", path=search_path)
+    if installed:
+        return [installed]
+
+    npx = shutil.which("npx", path=search_path)
+    if npx:
+        return [npx, "-y", NPX_PACKAGE]
+
+    raise CLINotFoundError(
+        "The Membrane CLI (`membrane`) was not found on PATH.", hint=_INSTALL_HINT
+    )
+
+
+def _resolve_configured(configured: str, search_path: str) -> list[str]:
+    """Check the program named by `MEMBRANE_CLI` and return its argv prefix."""
+    parts = split_command(configured)
+    program = parts[0]
+
+    if os.sep in program or (os.altsep and os.altsep in program):
+        if Path(program).is_file() and os.access(program, os.X_OK):
+            return parts
+        raise CLINotFoundError(
+            f"MEMBRANE_CLI names {program!r}, which is not an executable file.",
+            hint=_INSTALL_HINT,
+        )
+
+    resolved = shutil.which(program, path=search_path)
+    if resolved is None:
+        raise CLINotFoundError(
+            f"MEMBRANE_CLI names {program!r}, which is not on PATH.",
+            hint=_INSTALL_HINT,
+        )
+    return [resolved, *parts[1:]]

@@ -1,0 +1,356 @@
+"""Running one CLI process safely, sync or async.
+
+Every call:
+
+* starts from an argv list, never through a shell, with stdin closed;
+* is checked first: a NUL character or an element too large for the kernel
+  (`MAX_ARG_STRLEN`, 128 KiB on Linux) fails before any process starts;
+* runs in its own process group (`start_new_session`), so a timeout or the
+  cancellation of the awaiting task kills the CLI *and* everything it started
+  (`npx` -> `node` -> workers), and the process is always reaped;
+* waits for one of `max_concurrency` slots (a threading semaphore for sync
+  calls, an asyncio semaphore per event loop for async calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from membrane_pusher.errors import (
+    CLINotFoundError,
+    CLITimeoutError,
+    InputTooLargeError,
+    InvalidArgumentsError,
+)
+from membrane_pusher.redaction import redact_argv
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+__all__ = [
+    "MAX_ARGV_BYTES",
+    "MAX_ARG_BYTES",
+    "CompletedCall",
+    "ProcessRunner",
+    "check_argv",
+]
+
+logger = logging.getLogger(__name__)
+
+# Linux refuses one argv element of MAX_ARG_STRLEN (32 pages) bytes or more,
+# counting its terminating NUL.
+MAX_ARG_BYTES = 128 * 1024 - 1
+
+# The whole argv shares ARG_MAX (often 2 MiB) with the environment; stay well
+# below it so a large environment cannot push a call over the limit.
+MAX_ARGV_BYTES = 1024 * 1024
+
+# How long to wait for pipes to drain after the process group was killed.
+_DRAIN_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class CompletedCall:
+    """What one finished CLI process left behind.
+
+    Attributes:
+        argv: The full argv that ran (not redacted: do not log it as is).
+        returncode: The exit code; negative when a signal killed the process.
+        stdout: Standard output, decoded as UTF-8 (invalid bytes replaced).
+        stderr: Standard error, decoded the same way.
+        duration_ms: Wall time from start to exit, in milliseconds.
+    """
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration_ms: float
+
+
+def check_argv(argv: Sequence[str]) -> None:
+    """Refuse an argv that the kernel would reject or that could be cut short.
+
+    Args:
+        argv: The full argv.
+
+    Raises:
+        InvalidArgumentsError: When an element contains a NUL character.
+        InputTooLargeError: When an element, or the whole argv, is too large.
+    """
+    total = 0
+    for index, element in enumerate(argv):
+        if "\x00" in element:
+            raise InvalidArgumentsError(
+                [
+                    (
+                        f"argument {index}: contains a NUL character, which no "
+                        "command line can carry"
+                    )
+                ],
+                hint="Remove the NUL (\\u0000) characters and call again.",
+            )
+        size = len(element.encode("utf-8", errors="surrogatepass"))
+        if size > MAX_ARG_BYTES:
+            raise InputTooLargeError(
+                f"One command-line argument would be {size} bytes; the limit is "
+                f"{MAX_ARG_BYTES} bytes (about 128 KiB).",
+                hint="Send less data per call, or split it into several calls.",
+            )
+        total += size + 1
+    if total > MAX_ARGV_BYTES:
+        raise InputTooLargeError(
+            f"The command line would be {total} bytes; the limit is "
+            f"{MAX_ARGV_BYTES} bytes.",
+            hint="Send less data per call, or split it into several calls.",
+        )
+
+
+class ProcessRunner:
+    """Runs CLI processes with timeouts, process groups and a concurrency bound."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = 8,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """Create the runner.
+
+        Args:
+            max_concurrency: The most CLI processes alive at once, per mode
+                (sync threads, and each event loop).
+            env: Variables laid over the current environment for each process.
+
+        Raises:
+            ValueError: When `max_concurrency` is below 1.
+        """
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self.max_concurrency = max_concurrency
+        self.env_overlay = dict(env or {})
+        self._sync_slots = threading.BoundedSemaphore(max_concurrency)
+        self._async_slots: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Semaphore
+        ] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def environment(self) -> dict[str, str]:
+        """Return the environment of the next process (read at each call)."""
+        environment = {**os.environ, **self.env_overlay}
+        environment.setdefault("NO_COLOR", "1")
+        return environment
+
+    def run(
+        self, argv: Sequence[str], *, time_limit: float, label: str
+    ) -> CompletedCall:
+        """Run one process and wait for it.
+
+        Args:
+            argv: The full argv.
+            time_limit: Seconds before the process group is killed.
+            label: The command's name for logs and errors (`action run`).
+
+        Returns:
+            The finished call, whatever its exit code.
+
+        Raises:
+            InvalidArgumentsError: An argv element contains a NUL.
+            InputTooLargeError: The argv is too large.
+            CLINotFoundError: The program cannot be started.
+            CLITimeoutError: The process did not finish in time (it was killed).
+        """
+        check_argv(argv)
+        self._log_start(argv)
+
+        with self._sync_slots:
+            started = time.monotonic()
+            process = self._spawn(argv)
+            try:
+                stdout, stderr = process.communicate(timeout=time_limit)
+            except subprocess.TimeoutExpired:
+                _kill_group(process.pid)
+                _drain(process)
+                self._log_end(label, "timeout", started)
+                raise _timeout_error(label, time_limit) from None
+            except BaseException:
+                _kill_group(process.pid)
+                _drain(process)
+                raise
+
+        return self._finish(
+            argv=argv,
+            label=label,
+            started=started,
+            returncode=process.returncode,
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+    async def arun(
+        self, argv: Sequence[str], *, time_limit: float, label: str
+    ) -> CompletedCall:
+        """Run one process from asyncio and wait for it.
+
+        Cancelling the awaiting task kills the process group before the
+        cancellation propagates.
+
+        Args:
+            argv: The full argv.
+            time_limit: Seconds before the process group is killed.
+            label: The command's name for logs and errors.
+
+        Returns:
+            The finished call, whatever its exit code.
+
+        Raises:
+            InvalidArgumentsError: An argv element contains a NUL.
+            InputTooLargeError: The argv is too large.
+            CLINotFoundError: The program cannot be started.
+            CLITimeoutError: The process did not finish in time (it was killed).
+        """
+        check_argv(argv)
+        self._log_start(argv)
+
+        async with self._slots_for_running_loop():
+            started = time.monotonic()
+            try:
+                process = await asyncio.create_subprocess_exec(
+                    *argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    start_new_session=True,
+                    env=self.environment(),
+                )
+            except OSError as error:
+                raise _not_startable(argv, error) from error
+
+            try:
+                async with asyncio.timeout(time_limit):
+                    stdout, stderr = await process.communicate()
+            except TimeoutError:
+                await _akill(process)
+                self._log_end(label, "timeout", started)
+                raise _timeout_error(label, time_limit) from None
+            except BaseException:
+                await _akill(process)
+                raise
+
+        returncode = process.returncode if process.returncode is not None else -1
+        return self._finish(
+            argv=argv,
+            label=label,
+            started=started,
+            returncode=returncode,
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+    def _spawn(self, argv: Sequence[str]) -> subprocess.Popen[bytes]:
+        """Start the process in a new session, or explain why it cannot start."""
+        try:
+            return subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env=self.environment(),
+            )
+        except OSError as error:
+            raise _not_startable(argv, error) from error
+
+    def _slots_for_running_loop(self) -> asyncio.Semaphore:
+        """Return this event loop's semaphore (each loop needs its own)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            slots = self._async_slots.get(loop)
+            if slots is None:
+                slots = asyncio.Semaphore(self.max_concurrency)
+                self._async_slots[loop] = slots
+            return slots
+
+    def _finish(
+        self,
+        *,
+        argv: Sequence[str],
+        label: str,
+        started: float,
+        returncode: int,
+        stdout: bytes,
+        stderr: bytes,
+    ) -> CompletedCall:
+        """Log the end of a call and build its record."""
+        duration_ms = self._log_end(label, str(returncode), started)
+        return CompletedCall(
+            argv=tuple(argv),
+            returncode=returncode,
+            stdout=stdout.decode("utf-8", errors="replace"),
+            stderr=stderr.decode("utf-8", errors="replace"),
+            duration_ms=duration_ms,
+        )
+
+    @staticmethod
+    def _log_start(argv: Sequence[str]) -> None:
+        """Log the redacted argv at DEBUG level."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("membrane argv: %s", redact_argv(argv))
+
+    @staticmethod
+    def _log_end(label: str, outcome: str, started: float) -> float:
+        """Log the one INFO line of a call and return its duration in ms."""
+        duration_ms = (time.monotonic() - started) * 1000
+        logger.info("membrane %s: exit=%s in %.0f ms", label, outcome, duration_ms)
+        return duration_ms
+
+
+def _kill_group(pid: int) -> None:
+    """Kill the whole process group led by `pid` (already gone is fine)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _drain(process: subprocess.Popen[bytes]) -> None:
+    """Reap a killed process, giving up on pipes a stray process keeps open."""
+    try:
+        process.communicate(timeout=_DRAIN_SECONDS)
+    except subprocess.TimeoutExpired:
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+        process.wait()
+
+
+async def _akill(process: asyncio.subprocess.Process) -> None:
+    """Kill the group of an asyncio process and reap it, even while cancelled."""
+    _kill_group(process.pid)
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.shield(process.wait())
+
+
+def _timeout_error(label: str, timeout: float) -> CLITimeoutError:
+    """Build the error of a call that was killed for taking too long."""
+    return CLITimeoutError(
+        f"`membrane {label}` did not answer within {timeout:g} s and was stopped.",
+        hint="Try again later, or raise the client's timeout if this keeps happening.",
+    )
+
+
+def _not_startable(argv: Sequence[str], error: OSError) -> CLINotFoundError:
+    """Build the error of a program that could not be started."""
+    return CLINotFoundError(
+        f"Cannot start the Membrane CLI {argv[0]!r}: {error.strerror or error}.",
+        hint="Install it with `npm install -g @membranehq/cli`, or set "
+        "MEMBRANE_CLI to its path or command line.",
+    )

@@ -1,0 +1,153 @@
+"""Operations that disrupt users or reach any endpoint: terminate, raw request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from membrane_pusher.errors import InvalidArgumentsError
+from membrane_pusher.pusher import request_guard, rules
+from membrane_pusher.pusher.operations.base import Operation, PusherRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["API_REQUEST", "TERMINATE_USER_CONNECTIONS"]
+
+
+# --- terminate ----------------------------------------------------------------
+
+
+def _check_terminate(arguments: Mapping[str, Any]) -> list[str]:
+    """Rules of a connection termination: one valid user id."""
+    problems = rules.unknown_argument_problems(
+        arguments, ("user_id",), call="pusher_terminate_user_connections"
+    )
+    problems += rules.user_id_problems("user_id", arguments.get("user_id"))
+    return problems
+
+
+def _build_terminate(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+    """Build `POST /apps/{app_id}/users/{user_id}/terminate_connections`."""
+    path = f"/apps/{app_id}/users/{arguments['user_id']}/terminate_connections"
+    return PusherRequest("POST", path, body={})
+
+
+TERMINATE_USER_CONNECTIONS = Operation(
+    name="pusher_terminate_user_connections",
+    description=(
+        "Disconnect every connection of one signed-in user (connections that "
+        "completed Pusher user authentication). Destructive: the user's apps are "
+        "cut off until they reconnect. User id: letters, digits and "
+        "_ - = @ , . ; up to 128 characters."
+    ),
+    schema={
+        "type": "object",
+        "properties": {
+            "user_id": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": rules.MAX_USER_ID_LENGTH,
+                "pattern": f"^{rules.CHANNEL_CHARACTERS}+$",
+                "description": "The id the user signed in with.",
+            },
+        },
+        "required": ["user_id"],
+        "additionalProperties": False,
+    },
+    read_only=False,
+    destructive=True,
+    check=_check_terminate,
+    build=_build_terminate,
+)
+
+
+# --- raw request --------------------------------------------------------------
+
+
+def _check_raw(arguments: Mapping[str, Any]) -> list[str]:
+    """Rules of a raw request: the request guard."""
+    problems = rules.unknown_argument_problems(
+        arguments, ("method", "path", "query", "body"), call="pusher_api_request"
+    )
+    problems += request_guard.raw_request_problems(dict(arguments))
+    return problems
+
+
+def _build_raw(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+    """Build the request under `/apps/{app_id}/`, refusing any other app."""
+    path = request_guard.resolve_raw_path(arguments["path"], app_id)
+    if path is None:
+        raise InvalidArgumentsError(
+            [
+                (
+                    f"path: {arguments['path']!r} is outside this app's API; paths "
+                    f"must stay under /apps/{app_id}/"
+                )
+            ],
+            hint="Give the path relative to the app, for example '/channels'.",
+        )
+    query = {
+        key: _query_text(value) for key, value in (arguments.get("query") or {}).items()
+    }
+    body = arguments.get("body")
+    if arguments["method"] == "POST" and body is None:
+        body = {}
+    return PusherRequest(arguments["method"], path, query=query, body=body)
+
+
+def _query_text(value: Any) -> str:
+    """Render a query value as Pusher expects it (booleans in lower case)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+API_REQUEST = Operation(
+    name="pusher_api_request",
+    description=(
+        "Send a raw request to this app's Pusher Channels HTTP API, for endpoints "
+        "the other pusher_ tools do not cover. 'path' is relative to the app "
+        "(e.g. '/channels' means /apps/{app_id}/channels). Only GET and POST; no "
+        "absolute URLs, no '..', no CR/LF, no auth_* parameters (requests are "
+        "signed for you); body (POST only) at most 120 KiB. POST requests count "
+        "as destructive and may need confirmation."
+    ),
+    schema={
+        "type": "object",
+        "properties": {
+            "method": {
+                "type": "string",
+                "enum": list(request_guard.ALLOWED_METHODS),
+                "description": "HTTP method: GET to read, POST to change.",
+            },
+            "path": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": request_guard.MAX_RAW_PATH_LENGTH,
+                "description": (
+                    "Endpoint path under the app, e.g. '/channels' or "
+                    "'/channels/presence-room/users'."
+                ),
+            },
+            "query": {
+                "type": "object",
+                "additionalProperties": {"type": ["string", "integer", "boolean"]},
+                "description": (
+                    "Query parameters, e.g. {'filter_by_prefix': 'presence-'}. "
+                    "Never auth_* or body_md5."
+                ),
+            },
+            "body": {
+                "type": "object",
+                "description": "JSON body of a POST request.",
+            },
+        },
+        "required": ["method", "path"],
+        "additionalProperties": False,
+    },
+    read_only=False,
+    destructive=True,
+    check=_check_raw,
+    build=_build_raw,
+    destructive_when=lambda arguments: arguments.get("method") != "GET",
+)

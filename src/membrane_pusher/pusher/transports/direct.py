@@ -1,0 +1,207 @@
+"""Signed HTTP straight to a Pusher-protocol server (opt-in; e.g. soketi).
+
+Each request is signed here (`auth_key`, `auth_timestamp`, `auth_version`,
+`body_md5`, `auth_signature`; HMAC-SHA256) with the current time, and sent with
+httpx and explicit timeouts. Only GET requests are retried, on network errors
+and 5xx answers: a write that may have reached the server is never repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from membrane_pusher.pusher.signing import sign_request
+from membrane_pusher.pusher.transports.responses import (
+    PusherResponse,
+    network_error,
+    parse_body,
+)
+
+if TYPE_CHECKING:
+    from membrane_pusher.pusher.config import PusherSettings
+    from membrane_pusher.pusher.operations.base import PusherRequest
+
+__all__ = ["DirectTransport"]
+
+logger = logging.getLogger(__name__)
+
+_READ_ATTEMPTS = 3
+_SERVER_ERROR = 500
+
+
+class _TransientError(Exception):
+    """A GET that failed in a way worth one more try."""
+
+    def __init__(self, response: PusherResponse | None, reason: str) -> None:
+        super().__init__(reason)
+        self.response = response
+        self.reason = reason
+
+
+class DirectTransport:
+    """Sends signed requests to the Pusher HTTP API of one app.
+
+    Args:
+        settings: App id, key, secret and host.
+        timeout: Seconds for the whole request (connect is capped at 5 s).
+        transport: An httpx transport to use instead of the network (tests pass
+            `httpx.MockTransport`).
+    """
+
+    name = "direct"
+
+    def __init__(
+        self,
+        settings: PusherSettings,
+        timeout: float = 10.0,
+        *,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """Create the transport; connections are opened on first use."""
+        self.settings = settings
+        self.timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self._mock = transport
+        self._client: httpx.Client | None = None
+
+    @property
+    def app_id(self) -> str:
+        """The app id from the settings."""
+        return self.settings.app_id
+
+    def send(self, request: PusherRequest) -> PusherResponse:
+        """Sign and send one request (sync)."""
+        retrying = Retrying(**_retry_policy(request))
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._send_once(request)
+        except _TransientError as error:
+            return _final(error)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def asend(self, request: PusherRequest) -> PusherResponse:
+        """Sign and send one request (async)."""
+        retrying = AsyncRetrying(**_retry_policy(request))
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._asend_once(request)
+        except _TransientError as error:
+            return _final(error)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close the pooled sync connections."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __repr__(self) -> str:
+        """Name the host and app, never the secret."""
+        return (
+            f"DirectTransport(base_url={self.settings.base_url!r}, "
+            f"app_id={self.app_id!r})"
+        )
+
+    def _send_once(self, request: PusherRequest) -> PusherResponse:
+        """One signed attempt (sync)."""
+        if self._client is None:
+            mock = self._mock if isinstance(self._mock, httpx.BaseTransport) else None
+            self._client = httpx.Client(timeout=self.timeout, transport=mock)
+        url, params, content, headers = self._prepare(request)
+        try:
+            answer = self._client.request(
+                request.method, url, params=params, content=content, headers=headers
+            )
+        except httpx.HTTPError as error:
+            raise _transient(request, None, _reason(error)) from error
+        return self._finish(request, answer)
+
+    async def _asend_once(self, request: PusherRequest) -> PusherResponse:
+        """One signed attempt (async; a client per call, bound to this loop)."""
+        mock = self._mock if isinstance(self._mock, httpx.AsyncBaseTransport) else None
+        url, params, content, headers = self._prepare(request)
+        async with httpx.AsyncClient(timeout=self.timeout, transport=mock) as client:
+            try:
+                answer = await client.request(
+                    request.method, url, params=params, content=content, headers=headers
+                )
+            except httpx.HTTPError as error:
+                raise _transient(request, None, _reason(error)) from error
+        return self._finish(request, answer)
+
+    def _prepare(
+        self, request: PusherRequest
+    ) -> tuple[str, dict[str, str], bytes, dict[str, str]]:
+        """Encode the body and sign: url, query parameters, body and headers."""
+        content = b""
+        headers = {"Accept": "application/json"}
+        if request.body is not None:
+            text = json.dumps(request.body, ensure_ascii=False, separators=(",", ":"))
+            content = text.encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        params = sign_request(
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            body=content,
+            key=self.settings.key,
+            secret=self.settings.secret,
+        )
+        return self.settings.base_url + request.path, params, content, headers
+
+    def _finish(self, request: PusherRequest, answer: httpx.Response) -> PusherResponse:
+        """Log the call once and keep status, body and headers."""
+        logger.info(
+            "pusher %s %s -> %d", request.method, request.path, answer.status_code
+        )
+        response = PusherResponse(
+            status=answer.status_code,
+            body=parse_body(answer.content),
+            headers=dict(answer.headers),
+        )
+        if answer.status_code >= _SERVER_ERROR:
+            raise _transient(request, response, f"HTTP {answer.status_code}")
+        return response
+
+
+def _retry_policy(request: PusherRequest) -> dict[str, Any]:
+    """Retry GETs on transient failures; everything else runs exactly once."""
+    attempts = _READ_ATTEMPTS if request.method == "GET" else 1
+    return {
+        "stop": stop_after_attempt(attempts),
+        "wait": wait_exponential(multiplier=0.2, max=2),
+        "retry": retry_if_exception_type(_TransientError),
+        "reraise": True,
+    }
+
+
+def _transient(
+    request: PusherRequest, response: PusherResponse | None, reason: str
+) -> _TransientError:
+    """Record a transient failure of one attempt."""
+    logger.warning("pusher %s %s failed: %s", request.method, request.path, reason)
+    return _TransientError(response, reason)
+
+
+def _final(error: _TransientError) -> PusherResponse:
+    """After the last attempt: return a 5xx answer, or raise the network error."""
+    if error.response is not None:
+        return error.response
+    raise network_error(error.reason) from error
+
+
+def _reason(error: httpx.HTTPError) -> str:
+    """Describe a network error without the URL (it carries the signature)."""
+    return f"{type(error).__name__}: {error}".split(" for url ")[0]

@@ -1,0 +1,526 @@
+"""Install and run soketi, the local Pusher-protocol server of the sandbox.
+
+soketi comes from npm, pinned by the `server/package.json` and
+`server/package-lock.json` files shipped inside this package. `install_soketi`
+copies them into an install folder and runs `npm ci` once; a stamp holding the
+lockfile hash says the folder is complete.
+
+`SoketiServer` starts one server on loopback only. Every launch sets the
+variables that keep soketi off the network: without
+`SOKETI_CLUSTER_UNICAST_ADDRESSES` it broadcasts UDP to 255.255.255.255 every
+half second, and without the metrics host its metrics port listens on every
+interface. A JSON config file also binds the cluster's UDP socket to
+127.0.0.1 (soketi has no variable for that address).
+
+NOTE: the pinned uWebSockets.js build ships binaries for Node 16, 18 and 20
+only (ABI 93, 108, 115); other Node versions are refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import weakref
+from importlib import resources
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NoReturn, Self
+
+import httpx
+import platformdirs
+
+from membrane_pusher.errors import SetupError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from types import TracebackType
+
+__all__ = [
+    "LOOPBACK",
+    "SOKETI_VERSION",
+    "SandboxError",
+    "SoketiServer",
+    "default_install_dir",
+    "free_ports",
+    "install_soketi",
+    "is_installed",
+    "new_secret",
+    "require_node",
+    "stop_process",
+]
+
+logger = logging.getLogger(__name__)
+
+SOKETI_VERSION = "1.6.1"
+LOOPBACK = "127.0.0.1"
+DEFAULT_APP_ID = "12345"
+DEFAULT_APP_KEY = "sandbox-key"
+
+_STAMP_NAME = ".membrane-pusher-installed"
+_SERVER_SCRIPT = Path("node_modules", "@soketi", "soketi", "bin", "server.js")
+_SUPPORTED_NODE_ABIS = {"93": "16", "108": "18", "115": "20"}
+_NODE_HINT = (
+    "Install Node 20 (or 18) with npm, then run `membrane-pusher sandbox install`."
+)
+_INSTALL_TIMEOUT = 900.0
+_LOG_TAIL_CHARS = 2000
+
+
+class SandboxError(SetupError):
+    """The sandbox could not be installed, started, or found."""
+
+    kind = "sandbox_error"
+
+
+def default_install_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Return where soketi is (or will be) installed.
+
+    Args:
+        env: Environment to read; `os.environ` when omitted.
+
+    Returns:
+        `MEMBRANE_PUSHER_SANDBOX_DIR` when set, else
+        `<user cache dir>/membrane-pusher/soketi-<version>`.
+    """
+    source = os.environ if env is None else env
+    configured = source.get("MEMBRANE_PUSHER_SANDBOX_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    cache = Path(platformdirs.user_cache_dir("membrane-pusher"))
+    return cache / f"soketi-{SOKETI_VERSION}"
+
+
+def server_script(install_dir: Path) -> Path:
+    """Return the path of soketi's `server.js` inside an install folder."""
+    return install_dir / _SERVER_SCRIPT
+
+
+def is_installed(install_dir: Path | None = None) -> bool:
+    """Say whether `install_dir` holds a complete install of the pinned lockfile."""
+    folder = default_install_dir() if install_dir is None else install_dir
+    stamp = folder / _STAMP_NAME
+    if not stamp.is_file() or not server_script(folder).is_file():
+        return False
+    return stamp.read_text(encoding="utf-8").strip() == _lock_digest()
+
+
+def install_soketi(target_dir: Path | str | None = None) -> Path:
+    """Install the pinned soketi with `npm ci`, unless it is already installed.
+
+    Safe to call from several processes at once: a file lock serialises them.
+
+    Args:
+        target_dir: The install folder; `default_install_dir()` when omitted.
+
+    Returns:
+        The install folder.
+
+    Raises:
+        SandboxError: Node or npm is missing or unsupported, or `npm ci` failed.
+    """
+    folder = default_install_dir() if target_dir is None else Path(target_dir)
+    folder = folder.expanduser().resolve()
+    if is_installed(folder):
+        return folder
+
+    require_node()
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SandboxError("npm was not found on PATH.", hint=_NODE_HINT)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    with (folder / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if is_installed(folder):
+            return folder
+        _run_npm_ci(npm, folder)
+    return folder
+
+
+def _run_npm_ci(npm: str, folder: Path) -> None:
+    """Copy the packaged manifest and lockfile into `folder` and run `npm ci`."""
+    for name in ("package.json", "package-lock.json"):
+        (folder / name).write_bytes(_packaged_file(name))
+    (folder / _STAMP_NAME).unlink(missing_ok=True)
+
+    argv = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+    logger.info("installing soketi %s into %s (npm ci)", SOKETI_VERSION, folder)
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            argv,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=_INSTALL_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SandboxError(
+            f"`npm ci` did not finish within {_INSTALL_TIMEOUT:.0f} s.",
+            hint="Check the npm registry is reachable, then retry.",
+        ) from exc
+
+    if done.returncode != 0 or not server_script(folder).is_file():
+        tail = (done.stderr or done.stdout)[-_LOG_TAIL_CHARS:]
+        raise SandboxError(
+            f"`npm ci` failed with exit code {done.returncode}: {tail.strip()}",
+            hint="Check the npm registry is reachable, then retry.",
+        )
+    (folder / _STAMP_NAME).write_text(_lock_digest() + "\n", encoding="utf-8")
+    logger.debug("npm ci finished in %.1f s", time.monotonic() - started)
+
+
+def _packaged_file(name: str) -> bytes:
+    """Return the bytes of a file of the packaged `server/` folder."""
+    return resources.files(__package__).joinpath("server", name).read_bytes()
+
+
+def _lock_digest() -> str:
+    """Return the hash that identifies the packaged manifest and lockfile."""
+    digest = hashlib.sha256(_packaged_file("package.json"))
+    digest.update(_packaged_file("package-lock.json"))
+    return digest.hexdigest()
+
+
+def require_node() -> str:
+    """Return the `node` executable after checking its version is supported.
+
+    Raises:
+        SandboxError: Node is missing, does not run, or has an unsupported ABI.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise SandboxError("Node.js was not found on PATH.", hint=_NODE_HINT)
+
+    probe = "process.versions.node + ' ' + process.versions.modules"
+    try:
+        done = subprocess.run(
+            [node, "-p", probe], capture_output=True, text=True, timeout=30, check=True
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SandboxError(f"`{node}` could not run: {exc}", hint=_NODE_HINT) from exc
+
+    version, _, abi = done.stdout.strip().partition(" ")
+    if abi not in _SUPPORTED_NODE_ABIS:
+        supported = ", ".join(sorted(_SUPPORTED_NODE_ABIS.values()))
+        raise SandboxError(
+            f"Node {version} is not supported by the pinned soketi "
+            f"(its WebSocket binary exists for Node {supported} only).",
+            hint=_NODE_HINT,
+        )
+    return node
+
+
+def new_secret() -> str:
+    """Return a fresh app secret (never valid JSON, which soketi would parse)."""
+    return f"sk-{secrets.token_hex(16)}"
+
+
+def free_ports(count: int) -> list[int]:
+    """Return `count` distinct TCP ports that are free on 127.0.0.1 right now."""
+    with contextlib.ExitStack() as stack:
+        sockets = [
+            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            for _ in range(count)
+        ]
+        for sock in sockets:
+            sock.bind((LOOPBACK, 0))
+        return [sock.getsockname()[1] for sock in sockets]
+
+
+def stop_process(
+    pid: int, *, create_time: float | None = None, grace: float = 3.0
+) -> bool:
+    """Stop one process by its id: SIGTERM, then SIGKILL after `grace` seconds.
+
+    Its children are stopped too. Our own child is reaped, so no zombie stays.
+
+    Args:
+        pid: The process id.
+        create_time: When given, the process is only touched if its start
+            time matches (a recycled id belongs to someone else).
+        grace: Seconds to wait after SIGTERM.
+
+    Returns:
+        True when a matching process was found (and is now stopped).
+    """
+    import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
+
+    try:
+        process = psutil.Process(pid)
+        if create_time is not None and abs(process.create_time() - create_time) > 1:
+            return False
+        family = [*process.children(recursive=True), process]
+    except psutil.Error:
+        return False
+
+    for member in family:
+        with contextlib.suppress(psutil.Error):
+            member.terminate()
+    _, alive = psutil.wait_procs(family, timeout=grace)
+    for member in alive:
+        with contextlib.suppress(psutil.Error):
+            member.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    return True
+
+
+_RUNNING: weakref.WeakSet[SoketiServer] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    """Stop attached servers a program forgot to stop before exiting."""
+    for server in list(_RUNNING):
+        server.stop()
+
+
+class SoketiServer:
+    """One soketi process on 127.0.0.1, with free ports chosen at start.
+
+    Use it as a context manager, or call `start()` and `stop()`. An attached
+    server (the default) stays in the caller's process group, so Ctrl-C in a
+    terminal reaches it too, and is stopped at interpreter exit; a detached
+    one gets its own session and outlives the caller (`sandbox up`).
+    """
+
+    def __init__(
+        self,
+        *,
+        install_dir: Path | None = None,
+        run_dir: Path | None = None,
+        app_id: str = DEFAULT_APP_ID,
+        key: str = DEFAULT_APP_KEY,
+        secret: str | None = None,
+        ready_timeout: float = 30.0,
+        stop_grace: float = 3.0,
+        detached: bool = False,
+    ) -> None:
+        """Prepare a server; nothing starts until `start()`.
+
+        Args:
+            install_dir: Where soketi is installed; `default_install_dir()`.
+            run_dir: Folder for the config file and the log; a temporary one
+                (removed at stop) when omitted.
+            app_id: The numeric app id.
+            key: The app key.
+            secret: The app secret; a random one when omitted.
+            ready_timeout: Seconds to wait for `GET /ready`.
+            stop_grace: Seconds between SIGTERM and SIGKILL.
+            detached: Start in a new session and keep running after exit.
+        """
+        self.install_dir = default_install_dir() if install_dir is None else install_dir
+        self.app_id = app_id
+        self.key = key
+        self.secret = new_secret() if secret is None else secret
+        self.ready_timeout = ready_timeout
+        self.stop_grace = stop_grace
+        self.detached = detached
+        self.port = 0
+        self.metrics_port = 0
+        self.cluster_port = 0
+        self.started_in: float | None = None
+        self._run_dir = run_dir
+        self._own_run_dir = False
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs."""
+        return None if self._process is None else self._process.pid
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def base_url(self) -> str:
+        """The HTTP base URL, for example `http://127.0.0.1:40123`."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """The WebSocket base URL, for example `ws://127.0.0.1:40123`."""
+        return f"ws://{LOOPBACK}:{self.port}"
+
+    @property
+    def run_dir(self) -> Path | None:
+        """The folder holding the config file and the log."""
+        return self._run_dir
+
+    @run_dir.setter
+    def run_dir(self, folder: Path) -> None:
+        if self.running:
+            raise SandboxError("cannot move the run folder of a running server")
+        self._run_dir = folder
+        self._own_run_dir = False
+
+    @property
+    def log_path(self) -> Path | None:
+        """The server's log file (stdout and stderr)."""
+        return None if self._run_dir is None else self._run_dir / "soketi.log"
+
+    def launch_env(self) -> dict[str, str]:
+        """Return the `SOKETI_*` variables of this server (ports set at start)."""
+        return {
+            "SOKETI_HOST": LOOPBACK,
+            "SOKETI_PORT": str(self.port),
+            "SOKETI_METRICS_HOST": LOOPBACK,
+            "SOKETI_METRICS_SERVER_PORT": str(self.metrics_port),
+            "SOKETI_CLUSTER_UNICAST_ADDRESSES": LOOPBACK,
+            "SOKETI_CLUSTER_PORT": str(self.cluster_port),
+            "SOKETI_DEFAULT_APP_ID": self.app_id,
+            "SOKETI_DEFAULT_APP_KEY": self.key,
+            "SOKETI_DEFAULT_APP_SECRET": self.secret,
+            "SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES": "true",
+            "SOKETI_DEFAULT_APP_USER_AUTHENTICATION": "true",
+            "SOKETI_USER_AUTHENTICATION_TIMEOUT": "3600000",
+            "SOKETI_EVENT_MAX_SIZE_IN_KB": "10",
+            "SOKETI_SHUTDOWN_GRACE_PERIOD": "0",
+        }
+
+    def start(self) -> Self:
+        """Start the server and wait until `GET /ready` answers.
+
+        Raises:
+            SandboxError: soketi is not installed, Node is unsupported, or the
+                server exited or was not ready in time (the log tail is shown).
+        """
+        if self.running:
+            return self
+        if not is_installed(self.install_dir):
+            raise SandboxError(
+                f"soketi is not installed in {self.install_dir}.",
+                hint="Run `membrane-pusher sandbox install` (needs Node and npm).",
+            )
+        node = require_node()
+
+        self._prepare_run_dir()
+        self.port, self.metrics_port, self.cluster_port = free_ports(3)
+        argv = [
+            node,
+            str(server_script(self.install_dir)),
+            "start",
+            "--config=config.json",
+        ]
+        started = time.monotonic()
+        self._launch(argv)
+        self._wait_ready(started)
+        self.started_in = time.monotonic() - started
+        if not self.detached:
+            _RUNNING.add(self)
+
+        logger.info(
+            "soketi ready on %s in %.2f s (pid %s)",
+            self.base_url,
+            self.started_in,
+            self.pid,
+        )
+        return self
+
+    def _prepare_run_dir(self) -> None:
+        """Create the run folder and the config file that pins the UDP address."""
+        if self._run_dir is None:
+            self._run_dir = Path(tempfile.mkdtemp(prefix="membrane-pusher-soketi-"))
+            self._own_run_dir = True
+        self._run_dir.mkdir(parents=True, exist_ok=True)
+        config = {"cluster.address": LOOPBACK}
+        (self._run_dir / "config.json").write_text(json.dumps(config), encoding="utf-8")
+
+    def _launch(self, argv: list[str]) -> None:
+        """Start the process with a clean `SOKETI_*` environment."""
+        assert self._run_dir is not None  # noqa: S101 - set by _prepare_run_dir
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SOKETI_")}
+        env.update(self.launch_env())
+        logger.debug("starting soketi: %s", argv)
+
+        # The log stays open in our process too; the child has its own copy.
+        self._log = (self._run_dir / "soketi.log").open("ab")
+        self._process = subprocess.Popen(
+            argv,
+            cwd=self._run_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=self.detached,
+        )
+
+    def _wait_ready(self, started: float) -> None:
+        """Poll `GET /ready` until it answers, the process dies, or time runs out."""
+        deadline = started + self.ready_timeout
+        with httpx.Client(trust_env=False, timeout=1.0) as http:
+            while time.monotonic() < deadline:
+                if not self.running:
+                    self._fail("soketi exited before it was ready")
+                with contextlib.suppress(httpx.HTTPError):
+                    if http.get(f"{self.base_url}/ready").status_code == httpx.codes.OK:
+                        return
+                time.sleep(0.05)
+        self._fail(f"soketi was not ready within {self.ready_timeout:.0f} s")
+
+    def _fail(self, what: str) -> NoReturn:
+        """Stop the server and raise with the end of its log."""
+        log = self.read_log()[-_LOG_TAIL_CHARS:].strip()
+        self.stop()
+        raise SandboxError(f"{what}. Log: {log or '(empty)'}", hint=_NODE_HINT)
+
+    def read_log(self) -> str:
+        """Return the server's log so far (empty when there is none)."""
+        path = self.log_path
+        if path is None or not path.is_file():
+            return ""
+        return path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Stop the server by its own process id; a no-op when not running."""
+        process, self._process = self._process, None
+        _RUNNING.discard(self)
+        if process is not None:
+            stop_process(process.pid, grace=self.stop_grace)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=self.stop_grace)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._own_run_dir and self._run_dir is not None:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
+            self._own_run_dir = False
+
+    def release(self) -> None:
+        """Forget a detached process without stopping it (it keeps running)."""
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._process is not None:
+            # Marking it finished stops Popen from warning at garbage collection;
+            # whoever stops it later reaps it through `stop_process`.
+            self._process.returncode = 0
+        self._process = None
+
+    def __enter__(self) -> Self:
+        """Start the server."""
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop the server."""
+        self.stop()

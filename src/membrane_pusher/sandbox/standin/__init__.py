@@ -1,0 +1,42 @@
+"""A `membrane`-compatible executable for tests and the offline sandbox.
+
+It answers the Membrane CLI commands this package uses, with the documented JSON
+shapes, from a workspace folder named by env `MEMBRANE_STANDIN_HOME`
+(`workspace.json`, `faults.json`, `calls.jsonl`; see `workspace.py`). It imports
+the standard library only, so each call starts fast.
+
+Run it as `membrane-standin ...` or `python -m membrane_pusher.sandbox.standin ...`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from membrane_pusher.sandbox.standin.commands import dispatch
+from membrane_pusher.sandbox.standin.state import Store, StoreError
+
+__all__ = ["main"]
+
+_STORE_ERROR_EXIT = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Answer one command line and return the exit code.
+
+    Args:
+        argv: The arguments after the program name; `sys.argv[1:]` when omitted.
+    """
+    tokens = sys.argv[1:] if argv is None else list(argv)
+    try:
+        store = Store.from_environment()
+    except StoreError as error:
+        sys.stderr.write(f"membrane stand-in: {error}\n")
+        return _STORE_ERROR_EXIT
+
+    answer = dispatch(store, tokens)
+    if answer.stdout:
+        sys.stdout.write(answer.stdout)
+    if answer.stderr:
+        sys.stderr.write(answer.stderr)
+    sys.stdout.flush()
+    return answer.exit_code

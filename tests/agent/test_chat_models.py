@@ -1,0 +1,94 @@
+"""Choosing the chat model from a `provider:model` spec."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+from membrane_pusher.agent import chat_models
+from membrane_pusher.agent.chat_models import load_chat_model
+from membrane_pusher.errors import ConfigurationError
+
+
+@pytest.fixture
+def no_offline_model(monkeypatch):
+    monkeypatch.setattr(chat_models, "offline_model_available", lambda: False)
+
+
+@pytest.fixture
+def fake_langchain(monkeypatch):
+    """A `langchain.chat_models` module whose init_chat_model is recorded."""
+    calls = []
+    module = types.ModuleType("langchain.chat_models")
+
+    def init_chat_model(model, *, model_provider, **kwargs):
+        calls.append((model, model_provider, kwargs))
+        if model_provider == "missing":
+            raise ImportError("no module named langchain_missing")
+        if model_provider == "bogus":
+            raise ValueError("Unsupported model_provider='bogus'")
+        return GenericFakeChatModel(messages=iter([]))
+
+    module.init_chat_model = init_chat_model
+    monkeypatch.setitem(sys.modules, "langchain", types.ModuleType("langchain"))
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", module)
+    return calls
+
+
+def test_no_spec_and_no_offline_model_gives_none(no_offline_model):
+    assert load_chat_model(None) is None
+
+
+def test_no_spec_loads_the_offline_model_when_installed(monkeypatch):
+    sentinel = object()
+    monkeypatch.setattr(chat_models, "offline_model_available", lambda: True)
+    monkeypatch.setattr(chat_models, "load_offline_model", lambda: sentinel)
+
+    assert load_chat_model(None) is sentinel
+    assert load_chat_model("offline") is sentinel
+
+
+def test_asking_for_the_offline_model_when_missing_says_what_to_install(
+    no_offline_model,
+):
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("offline")
+
+    assert "offline-model" in caught.value.hint
+
+
+@pytest.mark.parametrize("spec", ["gpt-4", "openai:", ":gpt-4", ""])
+def test_a_malformed_spec_is_refused(spec):
+    with pytest.raises(ConfigurationError, match="provider:model"):
+        load_chat_model(spec)
+
+
+def test_missing_langchain_names_the_packages(monkeypatch):
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", None)
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("openai:gpt-4.1-mini")
+
+    assert "pip install langchain langchain-openai" in caught.value.hint
+
+
+def test_a_spec_goes_to_init_chat_model(fake_langchain):
+    model = load_chat_model("openai:gpt-4.1-mini", temperature=0)
+
+    assert isinstance(model, GenericFakeChatModel)
+    assert fake_langchain == [("gpt-4.1-mini", "openai", {"temperature": 0})]
+
+
+def test_a_missing_provider_package_is_named(fake_langchain):
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("missing:model-x")
+
+    assert caught.value.hint == "pip install langchain-missing"
+
+
+def test_an_unknown_provider_is_a_configuration_error(fake_langchain):
+    with pytest.raises(ConfigurationError, match="bogus"):
+        load_chat_model("bogus:model-x")

@@ -1,0 +1,93 @@
+"""Fixtures for fault-injection tests: leftover-process checks and call counts."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import psutil
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+# How long a killed process group may take to disappear.
+_GRACE_SECONDS = 3.0
+
+
+def _processes_of(marker: str | None) -> set[int]:
+    """Return our live descendants, plus any process whose environment names `marker`.
+
+    Orphans of a killed process group are re-parented to init, so the marker
+    (the stand-in's workspace path) is how they are found.
+    """
+    found = {
+        child.pid
+        for child in psutil.Process().children(recursive=True)
+        if _alive(child)
+    }
+    if marker is None:
+        return found
+    for process in psutil.process_iter(["pid"]):
+        try:
+            environ = process.environ()
+        except (psutil.Error, OSError):
+            continue
+        if marker in environ.values() and _alive(process):
+            found.add(process.pid)
+    return found
+
+
+def _alive(process: psutil.Process) -> bool:
+    """Tell whether a process is running (zombies count as left behind)."""
+    try:
+        return process.status() != psutil.STATUS_DEAD
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _alive_pid(pid: int) -> bool:
+    """Tell whether a process id belongs to a running (or zombie) process."""
+    try:
+        return _alive(psutil.Process(pid))
+    except psutil.Error:
+        return False
+
+
+def leftover_processes(before: set[int], marker: str | None = None) -> set[int]:
+    """Wait up to a grace period; return processes started since `before`."""
+    deadline = time.monotonic() + _GRACE_SECONDS
+    while True:
+        extra = _processes_of(marker) - before
+        if not extra or time.monotonic() > deadline:
+            return extra
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def no_leftovers(standin) -> Iterator[None]:
+    """Fail the test when it leaves a process of ours (or of the stand-in) behind."""
+    marker = str(standin.path)
+    before = _processes_of(marker)
+
+    yield
+
+    extra = leftover_processes(before, marker)
+    extra |= {pid for pid in standin.children() if _alive_pid(pid)}
+    described = []
+    for pid in extra:
+        try:
+            described.append(f"{pid}: {psutil.Process(pid).cmdline()}")
+        except psutil.Error:
+            described.append(str(pid))
+    assert not extra, f"processes left behind: {described}"
+
+
+@pytest.fixture
+def count_calls(standin) -> Callable[[str], int]:
+    """Return a function counting the stand-in's recorded calls of one command."""
+
+    def count(command: str) -> int:
+        return len(standin.calls(command))
+
+    return count

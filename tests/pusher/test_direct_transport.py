@@ -1,0 +1,183 @@
+"""The direct transport: signed requests, timeouts, no retried writes."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from pusher_helpers import call, error_of
+
+from membrane_pusher.errors import PusherAPIError
+from membrane_pusher.pusher.config import PusherSettings
+from membrane_pusher.pusher.operations import OPERATIONS
+from membrane_pusher.pusher.signing import body_md5, string_to_sign
+from membrane_pusher.pusher.tools import pusher_tool
+from membrane_pusher.pusher.transports.direct import DirectTransport
+
+import hashlib
+import hmac
+
+SETTINGS = PusherSettings(
+    app_id="12345",
+    key="app-key",
+    secret="app-secret",
+    host="pusher.test",
+    use_tls=False,
+)
+
+
+class Server:
+    """A fake Pusher that checks every signature and answers from a script."""
+
+    def __init__(self, *answers: httpx.Response | Exception) -> None:
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        query = dict(request.url.params)
+        signature = query.pop("auth_signature")
+        expected = hmac.new(
+            b"app-secret",
+            string_to_sign(request.method, request.url.path, query).encode(),
+            hashlib.sha256,
+        ).hexdigest()
+        assert signature == expected
+        assert query["auth_key"] == "app-key"
+        assert query["auth_version"] == "1.0"
+        if request.content:
+            assert query["body_md5"] == body_md5(request.content)
+        answer = self.answers.pop(0) if self.answers else httpx.Response(200, json={})
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def direct(server: Server) -> DirectTransport:
+    return DirectTransport(SETTINGS, timeout=2, transport=httpx.MockTransport(server))
+
+
+def adirect(server: Server) -> DirectTransport:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return server(request)
+
+    return DirectTransport(SETTINGS, timeout=2, transport=httpx.MockTransport(handler))
+
+
+def test_trigger_is_signed_and_sent_as_json():
+    server = Server()
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": {"é": 1}},
+        direct(server),
+    )
+    assert message.status == "success"
+    request = server.requests[0]
+    assert (request.method, request.url.path) == ("POST", "/apps/12345/events")
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == {
+        "name": "e",
+        "channels": ["c"],
+        "data": '{"é":1}',
+    }
+
+
+async def test_async_get_is_signed_with_query():
+    server = Server(
+        httpx.Response(200, json={"channels": {"presence-a": {"user_count": 2}}})
+    )
+    tool = pusher_tool(OPERATIONS["pusher_list_channels"], adirect(server))
+    content = await tool.ainvoke({"prefix": "presence-", "info": ["user_count"]})
+    assert json.loads(content) == {"channels": {"presence-a": {"user_count": 2}}}
+    assert server.requests[0].url.params["filter_by_prefix"] == "presence-"
+    assert server.requests[0].content == b""
+
+
+def test_terminate_uses_the_app_path():
+    server = Server()
+    call("pusher_terminate_user_connections", {"user_id": "u1"}, direct(server))
+    assert server.requests[0].url.path == "/apps/12345/users/u1/terminate_connections"
+    assert json.loads(server.requests[0].content) == {}
+
+
+def test_expired_timestamp_reported_as_clock_problem():
+    answer = httpx.Response(
+        401,
+        text="Timestamp expired: Given timestamp (1353088179) not within 600s of server time (1353088900)",
+    )
+    message = call("pusher_list_channels", {}, direct(Server(answer)))
+    error = error_of(message)
+    assert error["status"] == 401
+    assert "clock" in error["hint"]
+
+
+def test_unknown_auth_key_reported_as_cluster_problem():
+    message = call(
+        "pusher_list_channels",
+        {},
+        direct(Server(httpx.Response(400, text="Unknown auth_key"))),
+    )
+    assert "cluster" in error_of(message)["hint"]
+
+
+def test_413_reported_as_payload_too_large():
+    server = Server(
+        httpx.Response(
+            413,
+            text="The data content of this event exceeds the allowed maximum (10240 bytes)",
+        )
+    )
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": "x"},
+        direct(server),
+    )
+    assert "payload too large" in error_of(message)["hint"]
+
+
+def test_write_is_never_retried():
+    server = Server(httpx.Response(503, text="busy"), httpx.Response(200, json={}))
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": "x"},
+        direct(server),
+    )
+    assert error_of(message)["status"] == 503
+    assert len(server.requests) == 1
+
+
+def test_write_network_error_not_retried():
+    server = Server(httpx.ConnectError("refused"), httpx.Response(200, json={}))
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": "x"},
+        direct(server),
+    )
+    assert "could not be reached" in error_of(message)["message"]
+    assert len(server.requests) == 1
+
+
+def test_read_retried_after_transient_failure():
+    server = Server(
+        httpx.ConnectError("refused"),
+        httpx.Response(502),
+        httpx.Response(200, json={"channels": {}}),
+    )
+    message = call("pusher_list_channels", {}, direct(server))
+    assert message.status == "success"
+    assert len(server.requests) == 3
+
+
+def test_read_gives_up_after_three_attempts():
+    server = Server(*(httpx.ReadTimeout("slow") for _ in range(3)))
+    transport = direct(server)
+    request = OPERATIONS["pusher_list_channels"].request({}, "12345")
+    with pytest.raises(PusherAPIError) as caught:
+        transport.send(request)
+    assert caught.value.is_retryable
+    assert len(server.requests) == 3
+
+
+def test_repr_hides_the_secret():
+    assert "app-secret" not in repr(direct(Server()))

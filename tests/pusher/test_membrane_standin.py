@@ -1,0 +1,140 @@
+"""The membrane transport through the stand-in CLI's `request` command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ws_subscriber import Subscriber
+
+from membrane_pusher.pusher.tools import builtin_tools
+from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
+
+CONNECTION = "con_pusher_sandbox"
+
+
+def tools_for(standin, app_id="12345"):
+    transport = MembraneProxyTransport(standin.client(), CONNECTION, app_id)
+    return {tool.name: tool for tool in builtin_tools(transport)}
+
+
+def invoke(tool, arguments):
+    return tool.invoke(
+        {"type": "tool_call", "name": tool.name, "args": arguments, "id": "1"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "method", "path"),
+    [
+        (
+            "pusher_trigger_event",
+            {"channels": ["c"], "event": "e", "data": {"a": 1}},
+            "POST",
+            "/apps/12345/events",
+        ),
+        (
+            "pusher_trigger_batch",
+            {"events": [{"channel": "c", "event": "e", "data": "d"}]},
+            "POST",
+            "/apps/12345/batch_events",
+        ),
+        (
+            "pusher_list_channels",
+            {"prefix": "presence-", "info": ["user_count"]},
+            "GET",
+            "/apps/12345/channels",
+        ),
+        ("pusher_get_channel", {"channel": "room"}, "GET", "/apps/12345/channels/room"),
+        (
+            "pusher_list_presence_users",
+            {"channel": "presence-room"},
+            "GET",
+            "/apps/12345/channels/presence-room/users",
+        ),
+        (
+            "pusher_terminate_user_connections",
+            {"user_id": "u1"},
+            "POST",
+            "/apps/12345/users/u1/terminate_connections",
+        ),
+        (
+            "pusher_send_to_user",
+            {"user_id": "u1", "event": "e", "data": "d"},
+            "POST",
+            "/apps/12345/events",
+        ),
+        (
+            "pusher_api_request",
+            {"method": "GET", "path": "/channels"},
+            "GET",
+            "/apps/12345/channels",
+        ),
+    ],
+)
+def test_each_operation_through_the_standin(standin, name, arguments, method, path):
+    message = invoke(tools_for(standin)[name], arguments)
+    assert message.status == "success", message.content
+    calls = standin.calls("request")
+    assert len(calls) == 1
+    argv = calls[0]["argv"]
+    assert CONNECTION in argv
+    assert path in argv
+    assert any(part.endswith(method) for part in argv[3:4]) or f"--method={method}" in argv
+
+
+def test_body_reaches_the_proxy_as_json(standin):
+    invoke(
+        tools_for(standin)["pusher_send_to_user"],
+        {"user_id": "u1", "event": "e", "data": {"x": 1}},
+    )
+    recorded = json.dumps(standin.calls("request")[0])
+    assert "#server-to-user-u1" in recorded
+
+
+def test_refused_call_starts_no_process(standin):
+    message = invoke(
+        tools_for(standin)["pusher_trigger_event"],
+        {"channels": ["a:b"], "event": "e", "data": "d"},
+    )
+    assert message.status == "error"
+    assert standin.calls() == []
+
+
+@pytest.mark.soketi
+async def test_membrane_transport_forwarded_to_soketi(standin, soketi_server):
+    standin.update(
+        upstream={
+            "base_url": soketi_server.base_url,
+            "app_id": soketi_server.app_id,
+            "key": soketi_server.key,
+            "secret": soketi_server.secret,
+        }
+    )
+    tools = tools_for(standin, soketi_server.app_id)
+    async with Subscriber(
+        soketi_server.ws_url, soketi_server.key, soketi_server.secret
+    ) as listener:
+        await listener.subscribe("via-membrane")
+        message = await tools["pusher_trigger_event"].ainvoke(
+            {
+                "type": "tool_call",
+                "name": "t",
+                "args": {"channels": ["via-membrane"], "event": "e", "data": "hi"},
+                "id": "1",
+            }
+        )
+        assert message.status == "success", message.content
+        assert (await listener.next_message("e"))["data"] == "hi"
+
+    oversized = {"name": "e", "channels": ["c"], "data": "x" * 10241}
+    message = await tools["pusher_api_request"].ainvoke(
+        {
+            "type": "tool_call",
+            "name": "t",
+            "args": {"method": "POST", "path": "/events", "body": oversized},
+            "id": "1",
+        }
+    )
+    error = json.loads(message.content)["error"]
+    assert error["status"] == 413

@@ -1,0 +1,340 @@
+"""Every Pusher rule: refused before any request, and its boundary accepted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pusher_helpers import accepted, refused
+
+TRIGGER = "pusher_trigger_event"
+BATCH = "pusher_trigger_batch"
+LIST = "pusher_list_channels"
+GET = "pusher_get_channel"
+USERS = "pusher_list_presence_users"
+TERMINATE = "pusher_terminate_user_connections"
+SEND = "pusher_send_to_user"
+
+
+def trigger(**overrides):
+    arguments = {"channels": ["c"], "event": "e", "data": "x"}
+    arguments.update(overrides)
+    return arguments
+
+
+# --- channel names ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "channel", ["chat:room", "bad channel!", "room/1", "ü", "a\nb"]
+)
+def test_channel_characters_refused(transport, channel):
+    refused(
+        TRIGGER,
+        trigger(channels=[channel]),
+        transport,
+        "characters Pusher does not allow",
+    )
+
+
+@pytest.mark.parametrize(
+    "channel", ["foo-bar_1234@=,.;", "12345", "private-a", "presence-b"]
+)
+def test_channel_characters_boundary_accepted(transport, channel):
+    request = accepted(TRIGGER, trigger(channels=[channel]), transport)
+    assert request.body["channels"] == [channel]
+
+
+def test_channel_length_counts_the_prefix(transport):
+    name = "presence-" + "a" * (164 - len("presence-") + 1)
+    refused(
+        TRIGGER, trigger(channels=[name]), transport, "at most 164 including the prefix"
+    )
+
+
+def test_channel_of_164_characters_accepted(transport):
+    name = "presence-" + "a" * (164 - len("presence-"))
+    accepted(TRIGGER, trigger(channels=[name]), transport)
+
+
+def test_dots_only_channel_refused_in_url_path(transport):
+    refused(GET, {"channel": ".."}, transport, "only of dots")
+
+
+def test_server_to_user_channel_reserved(transport):
+    refused(TRIGGER, trigger(channels=["#server-to-user-u1"]), transport, "reserved")
+
+
+# --- event names ------------------------------------------------------------------
+
+
+def test_event_name_over_200_refused(transport):
+    refused(TRIGGER, trigger(event="e" * 201), transport, "at most 200")
+
+
+def test_event_name_of_200_accepted(transport):
+    accepted(TRIGGER, trigger(event="e" * 200), transport)
+
+
+@pytest.mark.parametrize(
+    "event", ["client-typing", "pusher:subscribe", "pusher_internal:x"]
+)
+def test_client_and_protocol_events_refused(transport, event):
+    refused(TRIGGER, trigger(event=event), transport, "event")
+
+
+@pytest.mark.parametrize("event", ["my-client-event", "clientele", "typing"])
+def test_event_names_like_client_accepted(transport, event):
+    accepted(TRIGGER, trigger(event=event), transport)
+
+
+# --- data size --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "size"),
+    [("x" * 10241, 10241), ("😀" * 2560 + "x", 10241), ("中" * 3500, 10500)],
+)
+def test_data_over_10240_bytes_refused(transport, data, size):
+    refused(
+        TRIGGER, trigger(data=data), transport, f"payload too large: {size} > 10240"
+    )
+
+
+@pytest.mark.parametrize("data", ["x" * 10240, "😀" * 2560, "中" * 3413 + "x"])
+def test_data_of_10240_bytes_accepted(transport, data):
+    request = accepted(TRIGGER, trigger(data=data), transport)
+    assert len(request.body["data"].encode()) <= 10240
+
+
+def test_json_data_measured_once_encoded(transport):
+    # {"k":"..."} is 8 bytes of structure around the value.
+    fits = {"k": "x" * (10240 - 8)}
+    request = accepted(TRIGGER, trigger(data=fits), transport)
+    assert json.loads(request.body["data"]) == fits
+    transport.sent.clear()
+    refused(TRIGGER, trigger(data={"k": "x" * (10240 - 7)}), transport, "10241 > 10240")
+
+
+@pytest.mark.parametrize("data", [0, False, None, [], {"a": [1, 2]}, "text"])
+def test_any_json_value_is_data(transport, data):
+    request = accepted(TRIGGER, trigger(data=data), transport)
+    expected = (
+        data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
+    )
+    assert request.body["data"] == expected
+
+
+# --- socket id --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "socket_id", ["123123", "abc", "", "1.2.3", "١٢٣.٤٥٦", "123.456\n"]
+)
+def test_malformed_socket_id_refused(transport, socket_id):
+    refused(TRIGGER, trigger(socket_id=socket_id), transport, "socket_id")
+
+
+@pytest.mark.parametrize("socket_id", ["123.456", "1.2", None])
+def test_socket_id_accepted(transport, socket_id):
+    request = accepted(TRIGGER, trigger(socket_id=socket_id), transport)
+    assert request.body.get("socket_id") == socket_id
+
+
+# --- counts -----------------------------------------------------------------------
+
+
+def test_101_channels_refused_not_split(transport):
+    channels = [f"c{i}" for i in range(101)]
+    refused(
+        TRIGGER,
+        trigger(channels=channels),
+        transport,
+        "at most 100 channels per trigger",
+    )
+
+
+def test_100_channels_accepted(transport):
+    channels = [f"c{i}" for i in range(100)]
+    request = accepted(TRIGGER, trigger(channels=channels), transport)
+    assert len(request.body["channels"]) == 100
+
+
+def batch_of(count):
+    return {
+        "events": [
+            {"channel": f"c{i}", "event": "e", "data": "d"} for i in range(count)
+        ]
+    }
+
+
+def test_11_batch_events_refused(transport):
+    refused(BATCH, batch_of(11), transport, "at most 10 events per batch")
+
+
+def test_10_batch_events_accepted(transport):
+    request = accepted(BATCH, batch_of(10), transport)
+    assert len(request.body["batch"]) == 10
+    assert request.body["batch"][0] == {"channel": "c0", "name": "e", "data": "d"}
+
+
+def test_batch_event_follows_the_event_rules(transport):
+    arguments = {
+        "events": [{"channel": "a:b", "event": "client-x", "data": "x" * 10241}]
+    }
+    error = refused(BATCH, arguments, transport, "events[0].channel")
+    text = json.dumps(error)
+    assert "events[0].event" in text
+    assert "events[0].data" in text
+
+
+# --- info attributes --------------------------------------------------------------
+
+
+def test_user_count_on_non_presence_trigger_refused(transport):
+    refused(
+        TRIGGER,
+        trigger(channels=["my-channel"], info=["user_count"]),
+        transport,
+        "only for presence",
+    )
+
+
+def test_user_count_on_presence_trigger_accepted(transport):
+    request = accepted(
+        TRIGGER, trigger(channels=["presence-a"], info=["user_count"]), transport
+    )
+    assert request.body["info"] == "user_count"
+
+
+def test_subscription_count_on_presence_refused(transport):
+    refused(
+        GET,
+        {"channel": "presence-room", "info": ["subscription_count"]},
+        transport,
+        "not available on presence",
+    )
+
+
+def test_subscription_count_on_other_channels_accepted(transport):
+    request = accepted(
+        GET, {"channel": "my-channel", "info": ["subscription_count"]}, transport
+    )
+    assert request.query == {"info": "subscription_count"}
+
+
+def test_user_count_on_one_non_presence_channel_refused(transport):
+    refused(
+        GET,
+        {"channel": "my-channel", "info": ["user_count"]},
+        transport,
+        "only for presence",
+    )
+
+
+def test_user_count_on_one_presence_channel_accepted(transport):
+    request = accepted(
+        GET, {"channel": "presence-room", "info": ["user_count"]}, transport
+    )
+    assert request.path == "/apps/12345/channels/presence-room"
+
+
+@pytest.mark.parametrize("prefix", [None, "private-", "presenc"])
+def test_user_count_on_list_needs_presence_prefix(transport, prefix):
+    arguments = {"info": ["user_count"]} | ({"prefix": prefix} if prefix else {})
+    refused(LIST, arguments, transport, "needs prefix 'presence-'")
+
+
+def test_user_count_on_list_with_presence_prefix_accepted(transport):
+    request = accepted(LIST, {"prefix": "presence-", "info": ["user_count"]}, transport)
+    assert request.query == {"filter_by_prefix": "presence-", "info": "user_count"}
+
+
+def test_cache_attribute_only_for_cache_channels(transport):
+    refused(
+        GET,
+        {"channel": "my-channel", "info": ["cache"]},
+        transport,
+        "only for cache channels",
+    )
+    accepted(GET, {"channel": "private-cache-x", "info": ["cache"]}, transport)
+
+
+# --- presence users ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["private-foo", "my-channel"])
+def test_users_only_for_presence_channels(transport, channel):
+    refused(
+        USERS,
+        {"channel": channel},
+        transport,
+        "users can only be listed for presence- channels",
+    )
+
+
+def test_users_call_takes_no_parameters(transport):
+    refused(
+        USERS,
+        {"channel": "presence-room", "info": ["user_count"]},
+        transport,
+        "takes no parameter",
+    )
+
+
+def test_users_of_presence_channel_accepted(transport):
+    request = accepted(USERS, {"channel": "presence-room"}, transport)
+    assert (request.method, request.path, request.query) == (
+        "GET",
+        "/apps/12345/channels/presence-room/users",
+        {},
+    )
+
+
+# --- encrypted channels -----------------------------------------------------------
+
+
+def test_encrypted_channel_in_multi_channel_trigger_refused(transport):
+    channels = ["private-encrypted-a", "public"]
+    refused(TRIGGER, trigger(channels=channels), transport, "encrypted channels")
+
+
+def test_encrypted_channel_alone_accepted(transport):
+    accepted(TRIGGER, trigger(channels=["private-encrypted-a"]), transport)
+
+
+# --- users ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user_id", ["a/b", "..", "u 1", "u" * 129])
+def test_bad_user_ids_refused(transport, user_id):
+    refused(TERMINATE, {"user_id": user_id}, transport, "user_id")
+
+
+def test_user_id_of_128_characters_accepted(transport):
+    request = accepted(TERMINATE, {"user_id": "u" * 128}, transport)
+    assert request.path == f"/apps/12345/users/{'u' * 128}/terminate_connections"
+
+
+def test_send_to_user_uses_the_reserved_channel(transport):
+    request = accepted(
+        SEND, {"user_id": "u1", "event": "hello", "data": {"a": 1}}, transport
+    )
+    assert request.body == {
+        "name": "hello",
+        "channels": ["#server-to-user-u1"],
+        "data": '{"a":1}',
+    }
+
+
+def test_send_to_user_follows_event_rules(transport):
+    refused(
+        SEND,
+        {"user_id": "u1", "event": "client-x", "data": "d"},
+        transport,
+        "client events",
+    )
+
+
+def test_unknown_argument_named(transport):
+    refused(TRIGGER, trigger(chanel="x"), transport, "takes no parameter")

@@ -1,0 +1,311 @@
+"""The built-in tools: metadata, order of checks, app id, confirmation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_tests.unit_tests import ToolsUnitTests
+from pusher_helpers import FakeProxyClient, RecordingTransport, acall, call, error_of
+
+from membrane_pusher.errors import ConfigurationError
+from membrane_pusher.membrane.models import ProxyResponse
+from membrane_pusher.pusher.operations import BUILTIN_NAMES, OPERATIONS, TRIGGER_EVENT
+from membrane_pusher.pusher.tools import builtin_tools, pusher_tool
+from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
+
+
+class TestTriggerToolStandard(ToolsUnitTests):
+    @property
+    def tool_constructor(self):
+        return pusher_tool(TRIGGER_EVENT, RecordingTransport())
+
+    @property
+    def tool_invoke_params_example(self):
+        return {
+            "channels": ["my-channel"],
+            "event": "my-event",
+            "data": {"hello": "world"},
+        }
+
+
+def test_builtin_names_fixed():
+    assert BUILTIN_NAMES == (
+        "pusher_trigger_event",
+        "pusher_trigger_batch",
+        "pusher_list_channels",
+        "pusher_get_channel",
+        "pusher_list_presence_users",
+        "pusher_terminate_user_connections",
+        "pusher_send_to_user",
+        "pusher_api_request",
+    )
+
+
+def test_metadata_flags(transport):
+    tools = {tool.name: tool for tool in builtin_tools(transport)}
+    assert tools["pusher_list_channels"].metadata == {
+        "read_only": True,
+        "destructive": False,
+        "pusher_operation": "pusher_list_channels",
+    }
+    assert tools["pusher_terminate_user_connections"].metadata["destructive"] is True
+    assert tools["pusher_api_request"].metadata["destructive"] is True
+    assert tools["pusher_trigger_event"].metadata["read_only"] is False
+
+
+def test_read_only_and_include_filters(transport):
+    names = [t.name for t in builtin_tools(transport, read_only=True)]
+    assert names == [
+        "pusher_list_channels",
+        "pusher_get_channel",
+        "pusher_list_presence_users",
+    ]
+    names = [t.name for t in builtin_tools(transport, include={"pusher_send_to_user"})]
+    assert names == ["pusher_send_to_user"]
+
+
+def test_every_description_states_its_limits():
+    assert "10,240 bytes" in OPERATIONS["pusher_trigger_event"].description
+    assert "1-100" in OPERATIONS["pusher_trigger_event"].description
+    assert "1-10" in OPERATIONS["pusher_trigger_batch"].description
+    assert "presence-" in OPERATIONS["pusher_list_presence_users"].description
+    for operation in OPERATIONS.values():
+        assert operation.schema["type"] == "object"
+        assert operation.description
+
+
+def test_schema_is_checked_before_the_rules(transport):
+    message = call("pusher_trigger_event", {"channels": "c", "event": "e"}, transport)
+    problems = error_of(message)["problems"]
+    assert any("'data' is a required property" in p for p in problems)
+    assert transport.sent == []
+
+
+def test_model_sees_the_limits_in_the_schema(transport):
+    tool = pusher_tool(TRIGGER_EVENT, transport)
+    channels = tool.args_schema["properties"]["channels"]
+    assert channels["maxItems"] == 100
+    assert channels["items"]["maxLength"] == 164
+    assert "maxItems" not in tool.validation_schema["properties"]["channels"]
+
+
+def test_missing_app_id_raises_with_how_to_set_it():
+    transport = RecordingTransport(app_id=None)
+    tool = pusher_tool(TRIGGER_EVENT, transport)
+    with pytest.raises(ConfigurationError) as caught:
+        tool.invoke({"channels": ["c"], "event": "e", "data": "x"})
+    assert "PUSHER_APP_ID" in str(caught.value)
+    assert "app_id=" in str(caught.value)
+    assert transport.sent == []
+
+
+def test_rules_checked_before_the_app_id():
+    transport = RecordingTransport(app_id=None)
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["a:b"], "event": "e", "data": "x"},
+        transport,
+    )
+    assert "characters Pusher does not allow" in error_of(message)["message"]
+
+
+def test_artifact_keeps_the_request(transport):
+    tool = pusher_tool(OPERATIONS["pusher_get_channel"], transport)
+    message = tool.invoke(
+        {
+            "type": "tool_call",
+            "name": tool.name,
+            "args": {"channel": "c", "info": ["subscription_count"]},
+            "id": "1",
+        }
+    )
+    assert message.artifact["pusher_request"] == {
+        "method": "GET",
+        "path": "/apps/12345/channels/c",
+        "query": {"info": "subscription_count"},
+    }
+
+
+# --- confirmation -------------------------------------------------------------------
+
+
+def test_destructive_call_refused_without_confirmation(transport):
+    asked = []
+
+    def confirm(name, arguments):
+        asked.append((name, arguments))
+        return False
+
+    message = call(
+        "pusher_terminate_user_connections",
+        {"user_id": "u1"},
+        transport,
+        confirm=confirm,
+    )
+    error = error_of(message)
+    assert error["type"] == "confirmation_denied"
+    assert "did not confirm" in error["message"]
+    assert asked == [("pusher_terminate_user_connections", {"user_id": "u1"})]
+    assert transport.sent == []
+
+
+def test_destructive_call_runs_when_confirmed(transport):
+    message = call(
+        "pusher_terminate_user_connections",
+        {"user_id": "u1"},
+        transport,
+        confirm=lambda *_: True,
+    )
+    assert message.status == "success"
+    assert len(transport.sent) == 1
+
+
+def test_raw_get_needs_no_confirmation(transport):
+    def confirm(*_):
+        raise AssertionError("not asked for reads")
+
+    message = call(
+        "pusher_api_request",
+        {"method": "GET", "path": "/channels"},
+        transport,
+        confirm=confirm,
+    )
+    assert message.status == "success"
+
+
+def test_raw_post_needs_confirmation(transport):
+    message = call(
+        "pusher_api_request",
+        {"method": "POST", "path": "/events", "body": {}},
+        transport,
+        confirm=lambda *_: False,
+    )
+    assert error_of(message)["type"] == "confirmation_denied"
+
+
+def test_invalid_destructive_call_refused_before_asking(transport):
+    def confirm(*_):
+        raise AssertionError("invalid calls are not shown to the user")
+
+    message = call(
+        "pusher_terminate_user_connections",
+        {"user_id": "a/b"},
+        transport,
+        confirm=confirm,
+    )
+    assert error_of(message)["type"] == "invalid_arguments"
+
+
+async def test_async_confirmation(transport):
+    async def confirm(name, arguments):
+        return arguments["user_id"] == "ok"
+
+    denied = await acall(
+        "pusher_terminate_user_connections",
+        {"user_id": "no"},
+        transport,
+        confirm=confirm,
+    )
+    approved = await acall(
+        "pusher_terminate_user_connections",
+        {"user_id": "ok"},
+        transport,
+        confirm=confirm,
+    )
+    assert denied.status == "error"
+    assert approved.status == "success"
+    assert [r.path for r in transport.sent] == [
+        "/apps/12345/users/ok/terminate_connections"
+    ]
+
+
+def test_async_confirmation_from_sync_call(transport):
+    async def confirm(name, arguments):
+        return True
+
+    message = call(
+        "pusher_terminate_user_connections",
+        {"user_id": "u"},
+        transport,
+        confirm=confirm,
+    )
+    assert message.status == "success"
+
+
+def test_non_destructive_calls_never_ask(transport):
+    def confirm(*_):
+        raise AssertionError("not asked")
+
+    assert (
+        call(
+            "pusher_trigger_event",
+            {"channels": ["c"], "event": "e", "data": 1},
+            transport,
+            confirm=confirm,
+        ).status
+        == "success"
+    )
+
+
+# --- membrane transport with a duck-typed client --------------------------------------
+
+
+def test_membrane_transport_builds_the_proxy_request():
+    client = FakeProxyClient()
+    transport = MembraneProxyTransport(client, "con_1", "12345")
+    call(
+        "pusher_list_channels",
+        {"prefix": "presence-", "info": ["user_count"]},
+        transport,
+    )
+    call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": "x"},
+        transport,
+    )
+    assert client.calls == [
+        {
+            "connection_id": "con_1",
+            "path": "/apps/12345/channels",
+            "method": "GET",
+            "query": {"filter_by_prefix": "presence-", "info": "user_count"},
+        },
+        {
+            "connection_id": "con_1",
+            "path": "/apps/12345/events",
+            "method": "POST",
+            "body": {"name": "e", "channels": ["c"], "data": "x"},
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ProxyResponse(status=400, body="Invalid channel name"),
+        ProxyResponse(status=200, body={"error": "Invalid channel name", "code": 400}),
+    ],
+)
+async def test_membrane_transport_reports_upstream_errors(answer):
+    transport = MembraneProxyTransport(FakeProxyClient(answer=answer), "con_1", "12345")
+    message = await acall("pusher_get_channel", {"channel": "c"}, transport)
+    error = error_of(message)
+    assert error["status"] == 400
+    assert "Invalid channel name" in error["message"]
+
+
+def test_membrane_transport_missing_app_id():
+    transport = MembraneProxyTransport(FakeProxyClient(), "con_1", None)
+    with pytest.raises(ConfigurationError, match="PUSHER_APP_ID"):
+        call("pusher_list_channels", {}, transport)
+
+
+def test_result_is_compact_json(transport):
+    transport.answers.append(
+        __import__(
+            "membrane_pusher.pusher.transports.responses", fromlist=["x"]
+        ).PusherResponse(200, {"users": [{"id": "1"}]})
+    )
+    message = call("pusher_list_presence_users", {"channel": "presence-r"}, transport)
+    assert json.loads(message.content) == {"users": [{"id": "1"}]}

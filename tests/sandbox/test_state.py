@@ -1,0 +1,206 @@
+"""The detached sandbox: up / status / down, reuse, stale and foreign state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+import psutil
+import pytest
+
+from membrane_pusher.sandbox import state as state_module
+from membrane_pusher.sandbox.soketi import SandboxError, free_ports
+from membrane_pusher.sandbox.state import (
+    SandboxState,
+    sandbox_down,
+    sandbox_status,
+    sandbox_up,
+)
+
+
+@pytest.fixture
+def state_dir(monkeypatch, tmp_path):
+    folder = tmp_path / "state"
+    monkeypatch.setenv("MEMBRANE_PUSHER_STATE_DIR", str(folder))
+    yield folder
+    sandbox_down()
+
+
+@pytest.fixture
+def live_state_dir(state_dir, monkeypatch, pusher_sandbox_install_dir):
+    monkeypatch.setenv("MEMBRANE_PUSHER_SANDBOX_DIR", str(pusher_sandbox_install_dir))
+    return state_dir
+
+
+def fake_state(pid: int, create_time: float, port: int) -> SandboxState:
+    return SandboxState(
+        pid=pid,
+        create_time=create_time,
+        port=port,
+        metrics_port=port,
+        cluster_port=port,
+        app_id="12345",
+        key="k",
+        secret="s",
+        workspace="/nonexistent",
+        log_path="/nonexistent",
+        started_at=0.0,
+        start_seconds=0.0,
+    )
+
+
+def write_state(folder, state: SandboxState) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sandbox.json").write_text(json.dumps(asdict(state)))
+
+
+@pytest.mark.soketi
+def test_up_status_down_cycle_leaves_nothing(live_state_dir):
+    # Act: up
+    up = sandbox_up(install=False)
+    assert up.state is not None
+    pid = up.state.pid
+    status = sandbox_status()
+
+    # Assert: running, ready, detached, recorded privately
+    assert up.ready
+    assert not up.reused
+    assert status.ready
+    assert status.state == up.state
+    assert os.getsid(pid) == pid
+    assert os.getsid(pid) != os.getsid(0)
+    state_file = live_state_dir / "sandbox.json"
+    assert state_file.stat().st_mode & 0o077 == 0
+    assert up.state.start_seconds > 0
+    assert up.to_dict()["state"]["secret"] == "***"
+    assert "MEMBRANE_STANDIN_HOME" in up.state.env()
+    sockets = psutil.Process(pid).net_connections(kind="inet")
+    assert {conn.laddr.ip for conn in sockets} == {"127.0.0.1"}
+
+    # Act: down
+    down = sandbox_down()
+    after = sandbox_status()
+
+    # Assert: stopped by its id, state and folder gone
+    assert down.stopped
+    assert not psutil.pid_exists(pid)
+    assert not state_file.exists()
+    assert not (live_state_dir / "sandbox").exists()
+    assert not after.running
+    assert after.state is None
+
+
+@pytest.mark.soketi
+def test_second_up_reuses_the_running_sandbox(live_state_dir):
+    # Arrange
+    first = sandbox_up(install=False)
+
+    # Act
+    second = sandbox_up(install=False)
+
+    # Assert
+    assert second.reused
+    assert second.ready
+    assert second.state == first.state
+
+
+@pytest.mark.soketi
+def test_stale_state_is_cleaned_and_up_starts_afresh(live_state_dir):
+    # Arrange: a state whose process has exited
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    created = psutil.Process(gone.pid).create_time()
+    gone.wait()
+    write_state(live_state_dir, fake_state(gone.pid, created, free_ports(1)[0]))
+
+    # Act
+    before = sandbox_status()
+    up = sandbox_up(install=False)
+
+    # Assert
+    assert not before.running
+    assert "stale" in before.message
+    assert not up.reused
+    assert up.state is not None
+    assert up.state.pid != gone.pid
+
+
+def test_recycled_pid_is_never_touched(state_dir):
+    # Arrange: our own pid, with another start time, stands for a recycled id
+    me = psutil.Process()
+    write_state(state_dir, fake_state(me.pid, me.create_time() - 1000, 1))
+
+    # Act
+    status = sandbox_status()
+    down = sandbox_down()
+
+    # Assert
+    assert not status.running
+    assert not down.stopped
+    assert me.is_running()
+    assert not (state_dir / "sandbox.json").exists()
+
+
+def test_running_but_not_ready_is_refused(state_dir):
+    # Arrange: a live process of ours that answers nothing
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    created = psutil.Process(sleeper.pid).create_time()
+    write_state(state_dir, fake_state(sleeper.pid, created, free_ports(1)[0]))
+
+    try:
+        # Act
+        with pytest.raises(SandboxError) as caught:
+            sandbox_up(install=False)
+        down = sandbox_down(grace=1)
+
+        # Assert
+        assert "not ready" in caught.value.message
+        assert "sandbox down" in caught.value.hint
+        assert down.stopped
+        assert sleeper.wait(timeout=5) is not None
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_unreadable_state_is_refused_clearly(state_dir):
+    # Arrange
+    state_dir.mkdir(parents=True)
+    (state_dir / "sandbox.json").write_text("not json")
+
+    # Act / Assert
+    with pytest.raises(SandboxError, match="unreadable or not ours"):
+        sandbox_up(install=False)
+    with pytest.raises(SandboxError, match="unreadable or not ours"):
+        sandbox_status()
+    (state_dir / "sandbox.json").unlink()
+
+
+def test_state_of_another_format_is_refused(state_dir):
+    # Arrange
+    state_dir.mkdir(parents=True)
+    (state_dir / "sandbox.json").write_text(json.dumps({"format": 99, "pid": 1}))
+
+    # Act / Assert
+    with pytest.raises(SandboxError, match="unknown format"):
+        sandbox_status()
+    (state_dir / "sandbox.json").unlink()
+
+
+def test_down_and_status_without_a_sandbox(state_dir):
+    # Act
+    status = sandbox_status()
+    down = sandbox_down()
+
+    # Assert
+    assert not status.running
+    assert not down.stopped
+    assert down.message == "no sandbox was running"
+
+
+def test_state_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEMBRANE_PUSHER_STATE_DIR", str(tmp_path / "s"))
+    assert state_module.state_dir() == tmp_path / "s"
+    assert state_module.state_dir({}).name == "membrane-pusher"
