@@ -6,6 +6,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# soketi (the sandbox's Pusher-protocol server) lives in the repo, shared by the
+# demo, the tests and the benchmarks; `make clean` removes it.
+export MEMBRANE_PUSHER_SANDBOX_DIR ?= $(CURDIR)/.sandbox
+
 .PHONY: demo test lint typecheck unit bench bench-quick sandbox-install clean
 
 $(BIN)/python:

@@ -108,3 +108,37 @@ def test_sandbox_env_points_at_the_standin(pusher_sandbox):
     )
     assert workspace["upstream"]["base_url"] == pusher_sandbox.base_url
     assert workspace["upstream"]["base_url"].startswith(f"http://{LOOPBACK}:")
+
+
+async def test_terminate_tool_closes_a_signed_in_connection(pusher_sandbox):
+    # Arrange
+    tools = {tool.name: tool for tool in pusher_sandbox.toolkit(intents=()).get_tools()}
+    terminate = tools["pusher_terminate_user_connections"]
+    async with pusher_sandbox.subscriber() as sub:
+        await sub.signin("chain-user")
+
+        # Act
+        await terminate.ainvoke({"user_id": "chain-user"})
+        code = await sub.wait_closed(timeout=10)
+
+    # Assert
+    assert code == 4009
+
+
+async def test_refused_tool_call_delivers_nothing(pusher_sandbox):
+    # Arrange
+    tool = trigger_tool(pusher_sandbox.toolkit(intents=()))
+    pusher_sandbox.workspace.clear_calls()
+    bad = {"channels": ["bad channel!"], "event": "built", "data": "x"}
+    async with pusher_sandbox.subscriber() as sub:
+        await sub.subscribe("refused-chain")
+
+        # Act
+        content = await tool.ainvoke(bad)
+        with pytest.raises(TimeoutError):
+            await sub.wait_for(timeout=0.5)
+
+    # Assert
+    assert "error" in str(content)
+    assert sub.received == []
+    assert pusher_sandbox.workspace.calls("request") == []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from membrane_pusher.membrane.client import MembraneClient
-from membrane_pusher.sandbox.standin.workspace import StandinWorkspace
+if TYPE_CHECKING:
+    from membrane_pusher.membrane.client import MembraneClient
+    from membrane_pusher.sandbox.standin.workspace import StandinWorkspace
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from pusher_helpers import FakeProxyClient, RecordingTransport
 
 SOKETI_SCRIPT = Path("/tmp/scratch/soketi/node_modules/@soketi/soketi/bin/server.js")

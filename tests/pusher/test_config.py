@@ -106,7 +106,7 @@ def test_missing_credentials_named():
     message = str(caught.value)
     assert "PUSHER_KEY" in message
     assert "PUSHER_SECRET" in message
-    assert "PUSHER_APP_ID" not in message.split("missing:")[1].split(".")[0]
+    assert "PUSHER_APP_ID" not in message.split("missing:")[1].split(".", maxsplit=1)[0]
 
 
 def test_bad_cluster_refused():

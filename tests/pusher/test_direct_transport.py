@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import time
 
 import httpx
 import pytest
@@ -14,9 +17,6 @@ from membrane_pusher.pusher.operations import OPERATIONS
 from membrane_pusher.pusher.signing import body_md5, string_to_sign
 from membrane_pusher.pusher.tools import pusher_tool
 from membrane_pusher.pusher.transports.direct import DirectTransport
-
-import hashlib
-import hmac
 
 SETTINGS = PusherSettings(
     app_id="12345",
@@ -104,7 +104,10 @@ def test_terminate_uses_the_app_path():
 def test_expired_timestamp_reported_as_clock_problem():
     answer = httpx.Response(
         401,
-        text="Timestamp expired: Given timestamp (1353088179) not within 600s of server time (1353088900)",
+        text=(
+            "Timestamp expired: Given timestamp (1353088179) not within 600s of "
+            "server time (1353088900)"
+        ),
     )
     message = call("pusher_list_channels", {}, direct(Server(answer)))
     error = error_of(message)
@@ -125,7 +128,8 @@ def test_413_reported_as_payload_too_large():
     server = Server(
         httpx.Response(
             413,
-            text="The data content of this event exceeds the allowed maximum (10240 bytes)",
+            text="The data content of this event exceeds the allowed maximum "
+            "(10240 bytes)",
         )
     )
     message = call(
@@ -181,3 +185,10 @@ def test_read_gives_up_after_three_attempts():
 
 def test_repr_hides_the_secret():
     assert "app-secret" not in repr(direct(Server()))
+
+
+def test_always_signs_with_the_current_time():
+    server = Server()
+    call("pusher_list_channels", {}, direct(server))
+    stamp = int(server.requests[0].url.params["auth_timestamp"])
+    assert abs(stamp - time.time()) < 5

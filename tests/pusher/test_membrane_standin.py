@@ -80,7 +80,9 @@ def test_each_operation_through_the_standin(standin, name, arguments, method, pa
     argv = calls[0]["argv"]
     assert CONNECTION in argv
     assert path in argv
-    assert any(part.endswith(method) for part in argv[3:4]) or f"--method={method}" in argv
+    assert (
+        any(part.endswith(method) for part in argv[3:4]) or f"--method={method}" in argv
+    )
 
 
 def test_body_reaches_the_proxy_as_json(standin):

@@ -13,6 +13,7 @@ from membrane_pusher.membrane.models import ProxyResponse
 from membrane_pusher.pusher.operations import BUILTIN_NAMES, OPERATIONS, TRIGGER_EVENT
 from membrane_pusher.pusher.tools import builtin_tools, pusher_tool
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
+from membrane_pusher.pusher.transports.responses import PusherResponse
 
 
 class TestTriggerToolStandard(ToolsUnitTests):
@@ -302,10 +303,6 @@ def test_membrane_transport_missing_app_id():
 
 
 def test_result_is_compact_json(transport):
-    transport.answers.append(
-        __import__(
-            "membrane_pusher.pusher.transports.responses", fromlist=["x"]
-        ).PusherResponse(200, {"users": [{"id": "1"}]})
-    )
+    transport.answers.append(PusherResponse(200, {"users": [{"id": "1"}]}))
     message = call("pusher_list_presence_users", {"channel": "presence-r"}, transport)
     assert json.loads(message.content) == {"users": [{"id": "1"}]}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, Self
 
 import websockets
 
@@ -25,7 +25,7 @@ class Subscriber:
         self.socket_id = ""
         self.connection: Any = None
 
-    async def __aenter__(self) -> Subscriber:
+    async def __aenter__(self) -> Self:
         self.connection = await websockets.connect(self.url)
         established = await self.next_message("pusher:connection_established")
         self.socket_id = json.loads(established["data"])["socket_id"]

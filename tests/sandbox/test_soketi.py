@@ -12,6 +12,7 @@ import httpx
 import psutil
 import pytest
 
+from membrane_pusher.sandbox import install as install_module
 from membrane_pusher.sandbox import soketi as soketi_module
 from membrane_pusher.sandbox.soketi import (
     LOOPBACK,
@@ -162,7 +163,7 @@ def fake_install(folder: Path, script: str) -> Path:
     server_js = soketi_module.server_script(folder)
     server_js.parent.mkdir(parents=True)
     server_js.write_text(script)
-    (folder / soketi_module._STAMP_NAME).write_text(soketi_module._lock_digest())
+    (folder / install_module._STAMP_NAME).write_text(install_module._lock_digest())
     return folder
 
 
@@ -246,7 +247,7 @@ def test_installed_folder_is_not_installed_again(monkeypatch, tmp_path):
 def test_stamp_of_another_lockfile_means_not_installed(tmp_path):
     # Arrange
     folder = fake_install(tmp_path / "soketi", "")
-    (folder / soketi_module._STAMP_NAME).write_text("0" * 64)
+    (folder / install_module._STAMP_NAME).write_text("0" * 64)
 
     # Act / Assert
     assert not is_installed(folder)
@@ -290,7 +291,7 @@ def test_install_soketi_into_a_fresh_folder(tmp_path):
 
     # Assert
     assert is_installed(folder)
-    assert (folder / "package-lock.json").read_bytes() == soketi_module._packaged_file(
+    assert (folder / "package-lock.json").read_bytes() == install_module._packaged_file(
         "package-lock.json"
     )
     with SoketiServer(install_dir=folder) as server:

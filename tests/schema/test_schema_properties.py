@@ -35,7 +35,10 @@ PUSHER_LIKE = {
         "name": {"type": "string", "minLength": 1, "maxLength": 20},
         "data": {"type": "string"},
         "socket_id": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+$"},
-        "info": {"type": "array", "items": {"enum": ["user_count", "subscription_count"]}},
+        "info": {
+            "type": "array",
+            "items": {"enum": ["user_count", "subscription_count"]},
+        },
         "limit": {"type": "integer", "minimum": 1, "maximum": 100},
     },
     "required": ["channels", "name", "data"],
@@ -52,7 +55,7 @@ LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=5)
 MAX_DEPTH = 3
 
 
-def valid_values(schema: Any, root: dict[str, Any], depth: int = 0) -> Any:
+def valid_values(schema: Any, root: dict[str, Any], depth: int = 0) -> Any:  # noqa: PLR0911
     """A strategy for values valid under `schema` (the subset used here)."""
     if schema is True or schema == {}:
         return LEAVES
@@ -70,30 +73,44 @@ def valid_values(schema: Any, root: dict[str, Any], depth: int = 0) -> Any:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type", "object" if "properties" in schema else None)
     if isinstance(kind, list):
-        return st.one_of([valid_values({**schema, "type": k}, root, depth) for k in kind])
+        return st.one_of(
+            [valid_values({**schema, "type": k}, root, depth) for k in kind]
+        )
     return _typed(kind, schema, root, depth)
 
 
-def _typed(kind: Any, schema: dict[str, Any], root: dict[str, Any], depth: int) -> Any:
+def _typed(kind: Any, schema: dict[str, Any], root: dict[str, Any], depth: int) -> Any:  # noqa: PLR0911
     if kind == "object":
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
         deep = depth >= MAX_DEPTH
         return st.fixed_dictionaries(
-            {k: valid_values(v, root, depth) for k, v in properties.items() if k in required},
+            {
+                k: valid_values(v, root, depth)
+                for k, v in properties.items()
+                if k in required
+            },
             optional={}
             if deep
-            else {k: valid_values(v, root, depth) for k, v in properties.items() if k not in required},
+            else {
+                k: valid_values(v, root, depth)
+                for k, v in properties.items()
+                if k not in required
+            },
         )
     if kind == "array":
         items = schema.get("items", {})
         high = 0 if depth >= MAX_DEPTH else schema.get("maxItems", 3)
         low = min(schema.get("minItems", 0), high)
-        return st.lists(valid_values(items, root, depth + 1), min_size=low, max_size=high)
+        return st.lists(
+            valid_values(items, root, depth + 1), min_size=low, max_size=high
+        )
     if kind == "string":
         if "pattern" in schema:
             return st.from_regex(schema["pattern"], fullmatch=True)
-        return st.text(min_size=schema.get("minLength", 0), max_size=schema.get("maxLength", 10))
+        return st.text(
+            min_size=schema.get("minLength", 0), max_size=schema.get("maxLength", 10)
+        )
     if kind == "integer":
         return st.integers(schema.get("minimum"), schema.get("maximum"))
     if kind == "number":
@@ -109,7 +126,7 @@ class RecordingClient:
     def __init__(self) -> None:
         self.sent: list[Any] = []
 
-    def run_action(self, action_id, connection_id, arguments, *, form="run"):
+    def run_action(self, action_id, connection_id, arguments, *, form="run"):  # noqa: ARG002 - client signature
         self.sent.append(arguments)
         return {"output": {"ok": True}, "actionRunId": "run_1"}
 

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.schema.validate import ArgumentValidator, format_path, get_validator
+from membrane_pusher.schema.validate import (
+    ArgumentValidator,
+    format_path,
+    get_validator,
+)
 
 CASES = json.loads((Path(__file__).parent / "data" / "schema_cases.json").read_text())
 

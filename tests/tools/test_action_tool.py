@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import FakeClient
+from fake_membrane import FakeClient
 from langchain_core.messages import ToolMessage
 
 from membrane_pusher.errors import (
@@ -24,9 +24,7 @@ IDS = [c["id"] for c in CASES]
 
 
 def make_tool(schema, client, **kwargs) -> MembraneActionTool:
-    action = Action(
-        id="act_9", key="send.event", name="Send event", inputSchema=schema
-    )
+    action = Action(id="act_9", key="send.event", name="Send event", inputSchema=schema)
     return action_tool(action, client, "con_1", **kwargs)
 
 
@@ -223,7 +221,9 @@ def test_falsy_outputs_are_results(output):
 
 
 def test_string_payload_accepted_as_json_object(client):
-    tool = make_tool({"type": "object", "properties": {"a": {"type": "integer"}}}, client)
+    tool = make_tool(
+        {"type": "object", "properties": {"a": {"type": "integer"}}}, client
+    )
 
     tool.invoke('{"a": 1}')
     refused = tool.invoke("not json")

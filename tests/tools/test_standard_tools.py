@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FakeClient
+from fake_membrane import FakeClient
 from langchain_tests.unit_tests import ToolsUnitTests
 
 from membrane_pusher.membrane.models import Action

@@ -1,10 +1,49 @@
 """The `membrane-pusher` command line (Click, with rich only when rendering).
 
-Run `membrane-pusher --help` for the commands and exit codes.
+Run `membrane-pusher --help` for the commands and exit codes. The command
+line needs the `cli` extra: `pip install 'membrane-pusher[cli]'`.
 """
 
 from __future__ import annotations
 
-from membrane_pusher.cli.app import cli, main, run
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["cli", "main", "run"]
+
+_MISSING_EXTRA = (
+    "membrane-pusher: the command line needs the `cli` extra ({name} is missing).\n"
+    "Install it with: pip install 'membrane-pusher[cli]'\n"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line (the `membrane-pusher` console script)."""
+    try:
+        from membrane_pusher.cli.app import main as app_main
+    except ModuleNotFoundError as error:
+        if error.name not in {"click", "rich"}:
+            raise
+        sys.stderr.write(_MISSING_EXTRA.format(name=error.name))
+        sys.exit(1)
+    app_main(argv)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (for tests and scripts)."""
+    from membrane_pusher.cli.app import run as app_run
+
+    return app_run(argv)
+
+
+def __getattr__(name: str) -> Any:
+    """Give `cli` (the Click group) on first use."""
+    if name == "cli":
+        from membrane_pusher.cli.app import cli
+
+        return cli
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -46,7 +46,7 @@ Exit codes:
   3  the Membrane CLI is not logged in (run: membrane login --tenant)
   4  no READY Pusher connection (run: membrane-pusher connect)
   5  the Membrane CLI was not found (npm install -g @membranehq/cli)
-  6  a setting is missing (app id, sandbox not installed)
+  6  set-up missing (app id, several connections, sandbox not installed)
   130  interrupted"""
 
 # Error kinds (`MembranePusherError.kind`) with an exit code of their own.
@@ -57,6 +57,7 @@ _EXIT_BY_KIND = {
     "connection_not_ready": ExitCode.NOT_CONNECTED,
     "cli_not_found": ExitCode.CLI_NOT_FOUND,
     "configuration_error": ExitCode.NOT_CONFIGURED,
+    "sandbox_error": ExitCode.NOT_CONFIGURED,
     "interrupted": ExitCode.INTERRUPTED,
 }
 

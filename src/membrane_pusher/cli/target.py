@@ -134,11 +134,22 @@ def resolve_app_id(explicit: str | None, env: dict[str, str] | None = None) -> s
 
 
 def find_pusher_connection(connections: Sequence[Connection]) -> Connection | None:
-    """Pick the Pusher connection: a READY one first, else any, else `None`."""
+    """Pick the Pusher connection: the READY one, else any, else `None`.
+
+    Raises:
+        ConfigurationError: Several READY Pusher connections; one must be
+            chosen with `--connection-id`.
+    """
     candidates = [c for c in connections if PUSHER_APP_KEY in c.app_keys]
-    for connection in candidates:
-        if connection.is_ready:
-            return connection
+    ready = [c for c in candidates if c.is_ready]
+    if len(ready) > 1:
+        ids = ", ".join(c.id for c in ready)
+        raise ConfigurationError(
+            f"Several READY Pusher connections were found: {ids}.",
+            hint="Choose one with --connection-id (or MEMBRANE_PUSHER_CONNECTION_ID).",
+        )
+    if ready:
+        return ready[0]
     return candidates[0] if candidates else None
 
 

@@ -526,7 +526,7 @@ def _request_plan(
             raise failure_of(call, label)
 
         parsed = try_json(call.stdout)
-        response_body = call.stdout if parsed is ... else parsed
+        response_body = call.stdout.removesuffix("\n") if parsed is ... else parsed
         if upstream is not None:
             return ProxyResponse(status=int(upstream.group(1)), body=response_body)
 

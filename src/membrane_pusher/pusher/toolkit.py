@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Collection, Sequence  # noqa: TC003 - pydantic fields
 from pathlib import Path
@@ -314,12 +313,9 @@ def _describe(connection: Connection) -> str:
 
 
 def _cache_root(cache_dir: Path | None) -> Path:
-    """The cache folder: argument, env `MEMBRANE_PUSHER_CACHE_DIR`, user cache."""
+    """The cache folder: the argument, else the catalog's default."""
     if cache_dir is not None:
         return Path(cache_dir)
-    configured = os.environ.get("MEMBRANE_PUSHER_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    from platformdirs import user_cache_dir  # noqa: PLC0415
+    from membrane_pusher.membrane.catalog import default_cache_dir  # noqa: PLC0415
 
-    return Path(user_cache_dir("membrane-pusher"))
+    return default_cache_dir()

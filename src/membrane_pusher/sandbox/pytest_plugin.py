@@ -46,7 +46,7 @@ __all__ = ["pusher_sandbox", "pusher_sandbox_env", "pusher_sandbox_install_dir"]
 
 def _install_dir_from_start_environment() -> Path:
     """Return the install folder as the environment names it at start-up."""
-    from membrane_pusher.sandbox.soketi import default_install_dir  # noqa: PLC0415
+    from membrane_pusher.sandbox.install import default_install_dir  # noqa: PLC0415
 
     return default_install_dir(dict(os.environ))
 
@@ -62,7 +62,7 @@ def pusher_sandbox_install_dir() -> Path:
     Skips the requesting tests when soketi is missing and cannot be installed.
     """
     try:
-        from membrane_pusher.sandbox.soketi import (  # noqa: PLC0415
+        from membrane_pusher.sandbox.install import (  # noqa: PLC0415
             SandboxError,
             install_soketi,
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from membrane_pusher.errors import InvalidArgumentsError
@@ -89,9 +90,13 @@ class Operation:
     build: Builder
     destructive_when: Callable[[Mapping[str, Any]], bool] | None = None
 
-    @property
+    @cached_property
     def validation_schema(self) -> dict[str, Any]:
-        """The schema that arguments are validated against before the rules."""
+        """The schema that arguments are validated against before the rules.
+
+        Computed once and shared by every tool of this operation: treat it as
+        read-only.
+        """
         return rule_free_schema(self.schema)
 
     def is_destructive(self, arguments: Mapping[str, Any]) -> bool:

@@ -1,0 +1,166 @@
+"""The group: help, version, shared options, usage errors and envelopes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+
+import pytest
+
+from membrane_pusher.cli.app import COMMANDS, cli
+from membrane_pusher.cli.output import ExitCode, error_envelope, exit_code_for
+from membrane_pusher.errors import (
+    CLINotFoundError,
+    ConnectionNotReadyError,
+    InvalidArgumentsError,
+    NotLoggedInError,
+    PusherAPIError,
+)
+
+
+def test_help_lists_every_command_and_the_exit_codes(invoke):
+    # act
+    outcome = invoke(["--help"])
+
+    # assert
+    assert outcome.exit_code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in outcome.stdout
+    for line in ("0  success", "2  usage", "3  the Membrane CLI is not logged in"):
+        assert line in outcome.stdout
+    assert "5  the Membrane CLI was not found" in outcome.stdout
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_group_summaries_match_the_commands_own_help(name):
+    # arrange
+    module_name, attribute, summary = COMMANDS[name]
+    module = importlib.import_module(f"membrane_pusher.cli.commands.{module_name}")
+
+    # act
+    command = getattr(module, attribute)
+
+    # assert
+    assert command.name == name
+    assert command.help.strip().splitlines()[0] == summary
+    assert cli.get_command(None, name) is command  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n != "sandbox"])
+def test_every_command_accepts_json_verbose_and_quiet(name, invoke):
+    # act
+    outcome = invoke([name, "--help"])
+
+    # assert
+    assert outcome.exit_code == 0
+    for option in ("--json", "-v, --verbose", "-q, --quiet"):
+        assert option in outcome.stdout
+
+
+def test_version(invoke):
+    assert invoke(["--version"]).stdout.strip() == "membrane-pusher, version 0.1.0"
+
+
+def test_usage_error_is_exit_2_with_usage_text(invoke):
+    # act
+    outcome = invoke(["tools", "--bogus"])
+
+    # assert
+    assert outcome.exit_code == ExitCode.USAGE
+    assert outcome.stdout == ""
+    assert "No such option" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["--json", "tools", "--bogus"], ["tools", "--bogus", "--json"]]
+)
+def test_usage_error_with_json_is_one_envelope_on_stdout(invoke, args):
+    # act
+    outcome = invoke(args)
+
+    # assert
+    assert outcome.exit_code == 2
+    error = outcome.json()["error"]
+    assert error["type"] == "usage_error"
+    assert "--bogus" in error["message"]
+    assert error["hint"] == "See: membrane-pusher tools --help"
+
+
+def test_unknown_command_is_a_usage_error(invoke):
+    outcome = invoke(["--json", "launch"])
+
+    assert outcome.exit_code == 2
+    assert outcome.json()["error"]["type"] == "usage_error"
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (InvalidArgumentsError(["$.x: bad"]), ExitCode.USAGE),
+        (NotLoggedInError("no"), ExitCode.NOT_LOGGED_IN),
+        (ConnectionNotReadyError("no", url="https://x.invalid"), ExitCode.NOT_CONNECTED),
+        (CLINotFoundError("no"), ExitCode.CLI_NOT_FOUND),
+        (PusherAPIError("no", status=500), ExitCode.FAILURE),
+    ],
+)
+def test_error_kinds_map_to_documented_exit_codes(error, code):
+    assert exit_code_for(error.kind) == code
+
+
+def test_envelope_keeps_type_message_hint_and_useful_extras():
+    # arrange
+    error = ConnectionNotReadyError(
+        "not ready", hint="open it", connection_id="c1", url="https://x.invalid/c"
+    )
+
+    # act
+    envelope = error_envelope(error)
+
+    # assert
+    assert envelope == {
+        "error": {
+            "type": "connection_not_ready",
+            "message": "not ready",
+            "hint": "open it",
+            "connection_id": "c1",
+            "url": "https://x.invalid/c",
+        }
+    }
+
+
+def test_internal_errors_become_an_envelope_and_exit_1(invoke, monkeypatch):
+    # arrange
+    def explode(*_args, **_kwargs):
+        message = "boom"
+        raise RuntimeError(message)
+
+    monkeypatch.setattr("membrane_pusher.cli.commands.doctor.run_checks", explode)
+
+    # act
+    outcome = invoke(["doctor", "--json"])
+
+    # assert
+    assert outcome.exit_code == 1
+    assert outcome.json()["error"]["type"] == "internal_error"
+    assert "RuntimeError: boom" in outcome.json()["error"]["message"]
+
+
+def test_verbose_logs_go_to_stderr_only(invoke, app_env):
+    # act
+    outcome = invoke(["doctor", "--json", "-vv"])
+
+    # assert
+    assert outcome.exit_code == 0
+    json.loads(outcome.stdout)
+    assert "DEBUG" in outcome.stderr
+    assert not any(
+        getattr(h, "_membrane_pusher_cli", False) for h in logging.getLogger().handlers
+    )
+
+
+def test_quiet_silences_messages_for_people(invoke, app_env):
+    outcome = invoke(["doctor", "-q"])
+
+    assert outcome.exit_code == 0
+    assert outcome.stderr == ""

@@ -1,0 +1,163 @@
+"""SKILL.md and references/: format, validator, and every command shown runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SKILL = ROOT / "SKILL.md"
+DOCS = [SKILL, *sorted((ROOT / "references").glob("*.md"))]
+
+sys.path.insert(0, str(ROOT / "tests" / "cli"))
+
+from cli_helpers import invoke_cli, patch_model  # noqa: E402
+
+
+def _frontmatter() -> dict:
+    text = SKILL.read_text(encoding="utf-8")
+    _, header, _ = text.split("---\n", 2)
+    return yaml.safe_load(header)
+
+
+def _commands(path: Path) -> list[tuple[str, str | None]]:
+    """Every `membrane-pusher ...` line of the fenced blocks and inline code.
+
+    A line `echo 'X' | membrane-pusher ...` gives X as stdin.
+    """
+    text = path.read_text(encoding="utf-8")
+    found: list[tuple[str, str | None]] = []
+    for block in re.findall(r"```(?:bash|sh)\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines():
+            line = line.strip()
+            piped = re.match(r"echo (.+?) \| (membrane-pusher .*)$", line)
+            if piped:
+                found.append((piped.group(2), shlex.split(piped.group(1))[0]))
+            elif line.startswith("membrane-pusher"):
+                found.append((line, None))
+    prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    found.extend((span, None) for span in re.findall(r"`(membrane-pusher [^`]+)`", prose))
+    return found
+
+
+ALL_COMMANDS = [(path.name, cmd, stdin) for path in DOCS for cmd, stdin in _commands(path)]
+
+
+def test_frontmatter_follows_the_agent_skills_format():
+    # act
+    meta = _frontmatter()
+
+    # assert
+    assert set(meta) <= {"name", "description", "license", "compatibility", "metadata",
+                         "allowed-tools"}
+    assert meta["name"] == "membrane-pusher"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", meta["name"])
+    assert 1 <= len(meta["description"]) <= 1024
+    assert "Use it when" in meta["description"]
+    assert len(meta["compatibility"]) <= 500
+    assert meta["license"] == "MIT"
+    assert all(isinstance(v, str) for v in meta["metadata"].values())
+    assert {"author", "version"} <= set(meta["metadata"])
+
+
+def test_body_is_short_and_points_to_existing_references():
+    # arrange
+    text = SKILL.read_text(encoding="utf-8")
+
+    # act
+    links = re.findall(r"\]\((references/[^)]+)\)", text)
+
+    # assert
+    assert len(text.splitlines()) < 500
+    assert {"references/operations.md", "references/errors.md", "references/cli.md"} <= set(links)
+    for link in links:
+        assert (ROOT / link).is_file(), link
+
+
+def test_real_membrane_commands_are_shown():
+    text = SKILL.read_text(encoding="utf-8")
+
+    for command in (
+        "npm install -g @membranehq/cli",
+        "membrane login --tenant",
+        "membrane login complete <code>",
+        "membrane connection list --json",
+        "membrane search pusher --elementType=connector --json",
+        "membrane connect --connectorId=CONNECTOR_ID --json",
+        "membrane action list --intent",
+        "membrane action run ACTION_ID --connectionId=CONNECTION_ID",
+        "membrane request CONNECTION_ID",
+    ):
+        assert command in text, command
+
+
+def test_the_documents_show_commands():
+    assert len(ALL_COMMANDS) >= 30
+    shown = {shlex.split(cmd)[1] for _doc, cmd, _stdin in ALL_COMMANDS}
+    assert {"doctor", "connect", "tools", "call", "request", "agent", "sandbox",
+            "demo"} <= shown
+
+
+@pytest.mark.skipif(shutil.which("agentskills") is None and not (
+    Path(sys.executable).parent / "agentskills").exists(), reason="skills-ref missing")
+def test_reference_validator_accepts_the_skill(tmp_path):
+    # arrange: the validator wants the folder named like the skill
+    folder = tmp_path / "membrane-pusher"
+    folder.mkdir()
+    shutil.copy(SKILL, folder / "SKILL.md")
+    shutil.copytree(ROOT / "references", folder / "references")
+    validator = shutil.which("agentskills") or str(Path(sys.executable).parent / "agentskills")
+
+    # act
+    result = subprocess.run([validator, "validate", str(folder)], capture_output=True,
+                            text=True, check=False)
+
+    # assert
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Valid skill" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def docs_sandbox(pusher_sandbox_install_dir, tmp_path_factory):
+    """Run the documented commands against a sandbox that `sandbox up` manages."""
+    return pusher_sandbox_install_dir, tmp_path_factory.mktemp("docs-state")
+
+
+@pytest.mark.soketi
+@pytest.mark.slow
+def test_every_documented_command_runs(docs_sandbox, monkeypatch, pusher_sandbox_env):
+    # arrange: the session sandbox is the "user's" Membrane; `--sandbox` commands use
+    # the one `sandbox up` starts; `agent` gets a scripted model
+    install_dir, state_dir = docs_sandbox
+    monkeypatch.setenv("MEMBRANE_PUSHER_SANDBOX_DIR", str(install_dir))
+    monkeypatch.setenv("MEMBRANE_PUSHER_STATE_DIR", str(state_dir))
+    patch_model(monkeypatch, [("pusher_list_channels", {})], answer="None occupied.")
+    failures = []
+
+    try:
+        for doc, command, stdin in ALL_COMMANDS:
+            args = shlex.split(command)[1:]
+            if args[:1] == ["demo"]:
+                args = [*args, "--no-install"]
+
+            # act
+            outcome = invoke_cli(args, stdin=stdin)
+
+            # assert (collected, to report every broken command at once)
+            expected = {1} if args[:2] == ["sandbox", "status"] else {0}
+            if args[:2] == ["sandbox", "status"]:
+                expected = {0, 1}
+            if outcome.exit_code not in expected:
+                failures.append(f"{doc}: {command} -> {outcome.exit_code}\n"
+                                f"{outcome.stdout[-400:]}{outcome.stderr[-400:]}")
+    finally:
+        invoke_cli(["sandbox", "down"])
+
+    assert not failures, "\n\n".join(failures)

@@ -1,0 +1,96 @@
+"""The action catalog: disk cache with TTL, warm = no process, never fatal."""
+
+from __future__ import annotations
+
+import logging
+
+from membrane_pusher.membrane.catalog import ActionCatalog
+
+PUSHER = "con_pusher_sandbox"
+
+
+def test_a_warm_cache_starts_no_process(client, standin, tmp_path):
+    catalog = ActionCatalog(client, cache_dir=tmp_path / "cache")
+
+    first = catalog.list_actions(PUSHER, "trigger an event", limit=3)
+    second = ActionCatalog(client, cache_dir=tmp_path / "cache").list_actions(
+        PUSHER, "trigger an event", limit=3
+    )
+
+    assert [a.id for a in first] == [a.id for a in second]
+    assert second[0].input_schema == first[0].input_schema
+    assert len(standin.calls("action list")) == 1
+
+
+def test_refresh_and_ttl_ask_again(client, standin, tmp_path):
+    catalog = ActionCatalog(client, cache_dir=tmp_path, ttl=3600)
+    catalog.list_actions(PUSHER, "trigger")
+    catalog.list_actions(PUSHER, "trigger", refresh=True)
+    ActionCatalog(client, cache_dir=tmp_path, ttl=0).list_actions(PUSHER, "trigger")
+
+    assert len(standin.calls("action list")) == 3
+
+
+def test_default_cache_dir_comes_from_the_environment(
+    client, standin, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("MEMBRANE_PUSHER_CACHE_DIR", str(tmp_path / "env-cache"))
+
+    ActionCatalog(client).list_actions(PUSHER, "trigger")
+
+    assert list((tmp_path / "env-cache" / "actions").glob("*.json"))
+
+
+def test_a_corrupt_cache_is_ignored(client, standin, tmp_path, caplog):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    catalog.list_actions(PUSHER, "trigger")
+    for path in (tmp_path / "actions").glob("*.json"):
+        path.write_text("{ not json")
+
+    with caplog.at_level(logging.WARNING):
+        actions = catalog.list_actions(PUSHER, "trigger")
+
+    assert actions
+    assert "action cache" in caplog.text
+    assert len(standin.calls("action list")) == 2
+
+
+def test_an_unwritable_cache_is_not_fatal(client, standin, tmp_path, caplog):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder should be")
+
+    with caplog.at_level(logging.WARNING):
+        actions = ActionCatalog(client, cache_dir=blocker).list_actions(
+            PUSHER, "trigger"
+        )
+
+    assert actions
+    assert "cannot write" in caplog.text
+
+
+def test_load_intents_deduplicates_and_keeps_order(client, standin, tmp_path):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    intents = ["trigger an event", "trigger events in bulk", "who is online"]
+
+    actions = catalog.load_intents(PUSHER, intents, limit=3)
+
+    ids = [a.id for a in actions]
+    assert len(ids) == len(set(ids))
+    assert ids[0] == "act_pusher_trigger_event"
+    assert "act_pusher_get_presence_users" in ids
+    assert len(standin.calls("action list")) == 3
+
+
+async def test_aload_intents_runs_concurrently_and_uses_the_cache(
+    client, standin, tmp_path
+):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    intents = ["trigger an event", "kick a user", "trigger an event"]
+
+    first = await catalog.aload_intents(PUSHER, intents)
+    second = await catalog.aload_intents(PUSHER, intents)
+
+    assert [a.id for a in first] == [a.id for a in second]
+    assert first[0].key == "trigger-event"
+    assert len(standin.calls("action list")) <= 3
+    assert await catalog.aload_intents(PUSHER, []) == []

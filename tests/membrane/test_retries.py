@@ -1,0 +1,93 @@
+"""Reads are retried on transient failures; runs and writes never are."""
+
+from __future__ import annotations
+
+import pytest
+
+from membrane_pusher.errors import CommandFailedError, NotFoundError, OutputParseError
+
+PUSHER = "con_pusher_sandbox"
+TRIGGER = "act_pusher_trigger_event"
+EVENT = {"channels": ["c"], "name": "n", "data": "{}"}
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"garbage": True}, {"signal": 9}, {"exit_code": 1, "stderr": "flaky\n"}],
+)
+def test_a_read_is_retried_after_a_transient_failure(client, standin, fault):
+    standin.set_faults([{"command": "connection list", "times": 1, **fault}])
+
+    connections = client.list_connections()
+
+    assert connections[0].id == PUSHER
+    assert len(standin.calls("connection list")) == 2
+
+
+def test_retries_stop_after_the_configured_number(client, standin):
+    standin.set_faults([{"command": "action list", "garbage": True}])
+
+    with pytest.raises(OutputParseError):
+        client.list_actions(PUSHER, "send")
+
+    assert len(standin.calls("action list")) == 3  # one attempt + read_retries=2
+
+
+def test_not_found_is_not_retried(client, standin):
+    with pytest.raises(NotFoundError):
+        client.get_connection("con_missing")
+
+    assert len(standin.calls("connection get")) == 1
+
+
+@pytest.mark.parametrize("form", ["run", "act"])
+@pytest.mark.parametrize("fault", [{"garbage": True}, {"signal": 9}, {"exit_code": 1}])
+def test_a_run_is_never_retried(client, standin, form, fault):
+    command = "act" if form == "act" else "action run"
+    standin.set_faults([{"command": command, "times": 1, **fault}])
+
+    with pytest.raises((CommandFailedError, OutputParseError)):
+        client.run_action(TRIGGER, PUSHER, EVENT, form=form)
+
+    assert len(standin.calls(command)) == 1
+
+
+def test_a_post_request_is_never_retried(client, standin):
+    standin.set_faults([{"command": "request", "times": 1, "signal": 9}])
+
+    with pytest.raises(CommandFailedError):
+        client.request(PUSHER, "/apps/1/events", method="POST", body={})
+
+    assert len(standin.calls("request")) == 1
+
+
+def test_a_get_request_is_retried(client, standin):
+    standin.set_faults([{"command": "request", "times": 1, "signal": 9}])
+
+    response = client.request(PUSHER, "/apps/1/channels")
+
+    assert response.body == {"channels": {}}
+    assert len(standin.calls("request")) == 2
+
+
+def test_an_upstream_error_is_not_retried(client, standin):
+    response = client.request(PUSHER, "/apps/1/nowhere")
+
+    assert response.status == 404
+    assert len(standin.calls("request")) == 1
+
+
+async def test_async_read_retry_and_no_async_run_retry(client, standin):
+    standin.set_faults(
+        [
+            {"command": "connection get", "times": 1, "garbage": True},
+            {"command": "action run", "times": 1, "garbage": True},
+        ]
+    )
+
+    assert (await client.aget_connection(PUSHER)).id == PUSHER
+    with pytest.raises(OutputParseError):
+        await client.arun_action(TRIGGER, PUSHER, EVENT)
+
+    assert len(standin.calls("connection get")) == 2
+    assert len(standin.calls("action run")) == 1
