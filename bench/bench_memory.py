@@ -39,7 +39,8 @@ from membrane_pusher.tools.action_tool import action_tool
 from membrane_pusher.tools.naming import tool_name, unique_names
 after_import = rss()
 
-client = MembraneClient(command=[sys.executable, "-m", "membrane_pusher.sandbox.standin"])
+standin = [sys.executable, "-m", "membrane_pusher.sandbox.standin"]
+client = MembraneClient(command=standin)
 actions = [Action.model_validate(a) for a in action_definitions({count})]
 names = unique_names([tool_name(a) for a in actions])
 tools = [action_tool(a, client, "con_bench", name=n) for a, n in zip(actions, names)]
@@ -80,7 +81,11 @@ def run(quick: bool) -> dict[str, Any]:
             "RSS in a fresh interpreter after building 100 Membrane action tools, "
             "minus RSS after importing langchain_core.tools and .messages"
         ),
-        inputs={"tools": TOOLS, "fresh_interpreters": repeats, "catalog": "bench/catalog.py"},
+        inputs={
+            "tools": TOOLS,
+            "fresh_interpreters": repeats,
+            "catalog": "bench/catalog.py",
+        },
         figures={
             "rss_bare_interpreter_mb": _mb(first["base"]),
             "rss_after_langchain_core_mb": _mb(first["after_core"]),
@@ -88,7 +93,9 @@ def run(quick: bool) -> dict[str, Any]:
             "build_minus_langchain_core_mb": _mb(build),
             "with_validators_minus_langchain_core_mb": _mb(validators),
         },
-        targets=[target("RSS build - langchain-core", _mb(build), 30.0, unit="MB", op="<")],
+        targets=[
+            target("RSS build - langchain-core", _mb(build), 30.0, unit="MB", op="<")
+        ],
         notes=["the smallest of the repeats is kept (less allocator noise)"],
     )
 

@@ -80,7 +80,11 @@ def run(quick: bool) -> dict[str, Any]:
             "median wall time of `membrane-pusher --help` versus `python -c pass` "
             "with the same interpreter, each in a fresh process"
         ),
-        inputs={"iterations": iterations, "help_argv": help_argv, "empty_argv": empty_argv},
+        inputs={
+            "iterations": iterations,
+            "help_argv": help_argv,
+            "empty_argv": empty_argv,
+        },
         figures={
             "help": spread_ms(helps),
             "python_c_pass": spread_ms(empties),

@@ -5,8 +5,14 @@ Every benchmark module exposes `run(quick: bool) -> dict`. The dict built by
 files can be compared:
 
 ```
-{"title": ..., "measures": ..., "inputs": {...}, "figures": {...},
- "targets": [{"name", "value", "limit", "unit", "met"}], "notes": [...]}
+{
+    "title": ...,
+    "measures": ...,
+    "inputs": {...},
+    "figures": {...},
+    "targets": [{"name", "value", "limit", "unit", "met"}],
+    "notes": [...],
+}
 ```
 """
 

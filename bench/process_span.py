@@ -17,7 +17,7 @@ import os
 import subprocess
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -37,7 +37,7 @@ class ProcessSpans:
         self._original_execute: Any = None
         self._original_waitpid: Any = None
 
-    def __enter__(self) -> ProcessSpans:
+    def __enter__(self) -> Self:
         """Install the wrappers."""
         self._original_execute = subprocess.Popen._execute_child  # type: ignore[attr-defined]  # noqa: SLF001
         self._original_waitpid = os.waitpid
@@ -45,7 +45,9 @@ class ProcessSpans:
         original_execute = self._original_execute
         original_waitpid = self._original_waitpid
 
-        def execute_child(popen: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
+        def execute_child(
+            popen: subprocess.Popen[Any], *args: Any, **kwargs: Any
+        ) -> Any:
             started = time.perf_counter()
             outcome = original_execute(popen, *args, **kwargs)
             with recorder._lock:

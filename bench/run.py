@@ -81,9 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             crashed = crashed or "error" in outcome
             _print_result(name, outcome)
 
-    report["duration_s"] = round(
-        (dt.datetime.now(dt.UTC) - started).total_seconds(), 1
-    )
+    report["duration_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
     previous = _load(options.compare) if options.compare else None
     paths = _save(report, options.output, started)
     if previous is not None:
@@ -105,10 +103,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--quick", action="store_true", help="few iterations (CI)")
     mode.add_argument("--full", action="store_true", help="many iterations")
-    parser.add_argument("--output", type=Path, help="results file instead of a timestamped one")
-    parser.add_argument("--compare", type=Path, help="a previous results file to compare with")
-    parser.add_argument("--only", help="comma-separated short names, e.g. overhead,memory")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--output", type=Path, help="results file instead of a timestamped one"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="a previous results file to compare with"
+    )
+    parser.add_argument(
+        "--only", help="comma-separated short names, e.g. overhead,memory"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a target is missed"
+    )
     return parser.parse_args(argv)
 
 
@@ -168,13 +174,15 @@ def _print_result(name: str, outcome: dict[str, Any]) -> None:
         print(f"   measures: {outcome['measures']}")
     if outcome.get("inputs"):
         print(f"   inputs:   {json.dumps(outcome['inputs'], default=str)}")
-    known = {"title", "measures", "inputs", "targets", "notes", "seconds"}
+    known = {"title", "measures", "inputs", "notes", "seconds"}
+    if _targets(outcome):
+        known.add("targets")
     figures = outcome.get("figures")
     if not isinstance(figures, dict):
         figures = {k: v for k, v in outcome.items() if k not in known}
     for key, value in _flatten(figures):
         print(f"   {key:<52} {value}")
-    for item in outcome.get("targets", []):
+    for item in _targets(outcome):
         verdict = "MET " if item.get("met") else "MISS"
         unit = f" {item.get('unit')}" if item.get("unit") else ""
         print(
@@ -200,12 +208,22 @@ def _missed(report: dict[str, Any]) -> list[str]:
     return [
         f"{name}: {item.get('name')}"
         for name, outcome in report["benchmarks"].items()
-        for item in outcome.get("targets", [])
+        for item in _targets(outcome)
         if not item.get("met")
     ]
 
 
-def _save(report: dict[str, Any], output: Path | None, started: dt.datetime) -> list[Path]:
+def _targets(outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the well-formed target entries of a result (others are figures)."""
+    targets = outcome.get("targets")
+    if not isinstance(targets, list):
+        return []
+    return [item for item in targets if isinstance(item, dict)]
+
+
+def _save(
+    report: dict[str, Any], output: Path | None, started: dt.datetime
+) -> list[Path]:
     """Write the results file and `latest.json`; return both paths."""
     results = BENCH_DIR / "results"
     results.mkdir(exist_ok=True)

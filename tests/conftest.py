@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import TYPE_CHECKING
 
 import pytest
@@ -53,3 +54,21 @@ def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StandinWorkspace
     for name, value in workspace.env().items():
         monkeypatch.setenv(name, value)
     return workspace
+
+
+@pytest.fixture
+def dead_proxies(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point every proxy variable at a loopback port where nothing listens.
+
+    Returns the dead proxy URL. Traffic that honours the variables fails;
+    loopback traffic that ignores them, as it should, goes through.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, dead)
+        monkeypatch.setenv(name.lower(), dead)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    return dead

@@ -5,9 +5,13 @@ from __future__ import annotations
 from cli_helpers import patch_model
 
 
-def test_turn_prints_calls_on_stderr_and_the_answer_on_stdout(invoke, app_env, monkeypatch):
+def test_turn_prints_calls_on_stderr_and_the_answer_on_stdout(
+    invoke, app_env, monkeypatch
+):
     # arrange
-    patch_model(monkeypatch, [("pusher_list_channels", {})], answer="No channel is occupied.")
+    patch_model(
+        monkeypatch, [("pusher_list_channels", {})], answer="No channel is occupied."
+    )
 
     # act
     outcome = invoke(["agent", "How many channels are occupied?"])
@@ -39,7 +43,9 @@ def test_json_shape(invoke, app_env, monkeypatch):
     assert app_env.calls("request")
 
 
-def test_destructive_call_is_refused_without_terminal_or_yes(invoke, app_env, monkeypatch):
+def test_destructive_call_is_refused_without_terminal_or_yes(
+    invoke, app_env, monkeypatch
+):
     # arrange
     patch_model(
         monkeypatch, [("pusher_terminate_user_connections", {"user_id": "u1"})], "No."

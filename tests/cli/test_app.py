@@ -99,7 +99,10 @@ def test_unknown_command_is_a_usage_error(invoke):
     [
         (InvalidArgumentsError(["$.x: bad"]), ExitCode.USAGE),
         (NotLoggedInError("no"), ExitCode.NOT_LOGGED_IN),
-        (ConnectionNotReadyError("no", url="https://x.invalid"), ExitCode.NOT_CONNECTED),
+        (
+            ConnectionNotReadyError("no", url="https://x.invalid"),
+            ExitCode.NOT_CONNECTED,
+        ),
         (CLINotFoundError("no"), ExitCode.CLI_NOT_FOUND),
         (PusherAPIError("no", status=500), ExitCode.FAILURE),
     ],
@@ -154,9 +157,8 @@ def test_verbose_logs_go_to_stderr_only(invoke, app_env):
     assert outcome.exit_code == 0
     json.loads(outcome.stdout)
     assert "DEBUG" in outcome.stderr
-    assert not any(
-        getattr(h, "_membrane_pusher_cli", False) for h in logging.getLogger().handlers
-    )
+    names = [handler.get_name() for handler in logging.getLogger().handlers]
+    assert "membrane-pusher-cli" not in names
 
 
 def test_quiet_silences_messages_for_people(invoke, app_env):

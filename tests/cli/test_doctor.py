@@ -25,7 +25,12 @@ def test_all_checks_pass_on_a_ready_workspace(invoke, app_env):
         "cache": "ok",
     }
     assert set(document["checks"][0]) == {
-        "name", "status", "detail", "fix", "error_type", "url"
+        "name",
+        "status",
+        "detail",
+        "fix",
+        "error_type",
+        "url",
     }
 
 
@@ -130,7 +135,9 @@ def test_unwritable_cache_is_only_a_warning(invoke, app_env, monkeypatch, tmp_pa
 
 
 @pytest.mark.soketi
-def test_doctor_on_the_sandbox(invoke, tmp_path, monkeypatch, pusher_sandbox_install_dir):
+def test_doctor_on_the_sandbox(
+    invoke, tmp_path, monkeypatch, pusher_sandbox_install_dir
+):
     # arrange
     monkeypatch.setenv("MEMBRANE_PUSHER_SANDBOX_DIR", str(pusher_sandbox_install_dir))
     monkeypatch.setenv("MEMBRANE_PUSHER_STATE_DIR", str(tmp_path / "state"))

@@ -27,8 +27,14 @@ def test_operator_prompt_is_filled_and_covers_the_rules():
     # assert
     assert "pusher_trigger_event, x" in text
     assert "{" not in text
-    for phrase in ("164 characters", "100 channels", "10,240 bytes", "confirmation",
-                   "Never invent", "report of what you did"):
+    for phrase in (
+        "164 characters",
+        "100 channels",
+        "10,240 bytes",
+        "confirmation",
+        "Never invent",
+        "report of what you did",
+    ):
         assert phrase in text
 
 
@@ -48,7 +54,9 @@ def test_missing_and_unknown_variables_are_named():
 
 
 def test_unknown_prompt_lists_the_known_ones():
-    with pytest.raises(PromptError, match="known prompts: pusher_operator, tool_selection"):
+    with pytest.raises(
+        PromptError, match="known prompts: pusher_operator, tool_selection"
+    ):
         load_prompt("nope")
 
 
@@ -58,7 +66,8 @@ sys.path.insert(0, sys.argv[1])
 import membrane_pusher.prompts as prompts
 assert sys.argv[1] in prompts.__file__, prompts.__file__
 from importlib.resources import files
-names = sorted(p.name for p in files("membrane_pusher.prompts").iterdir() if p.name.endswith(".md"))
+folder = files("membrane_pusher.prompts")
+names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".md"))
 print(",".join(names))
 print(prompts.load_prompt("pusher_operator", tool_names="t")[:40])
 """
@@ -69,9 +78,19 @@ def test_built_wheel_ships_the_prompts(tmp_path):
     # arrange: build the wheel from the checkout (no network: no isolation)
     root = __import__("pathlib").Path(__file__).resolve().parents[2]
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation",
-         "--outdir", str(tmp_path), str(root)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     [wheel] = tmp_path.glob("membrane_pusher-*.whl")
     unpacked = tmp_path / "unpacked"
@@ -82,7 +101,9 @@ def test_built_wheel_ships_the_prompts(tmp_path):
         # act
         result = subprocess.run(
             [sys.executable, "-I", "-c", _LOAD_FROM_WHEEL, str(location)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
 
         # assert

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 def test_get_request(invoke, app_env):
     # act
-    outcome = invoke(["request", "/channels", "--query", "filter_by_prefix=presence-", "--json"])
+    outcome = invoke(
+        ["request", "/channels", "--query", "filter_by_prefix=presence-", "--json"]
+    )
 
     # assert
     assert outcome.exit_code == 0
@@ -43,7 +45,9 @@ def test_post_needs_yes_without_a_terminal(invoke, app_env):
 def test_post_with_yes_is_sent(invoke, app_env):
     body = '{"name": "e", "channels": ["c"], "data": "x"}'
 
-    outcome = invoke(["request", "/events", "-X", "POST", "--data", body, "--yes", "--json"])
+    outcome = invoke(
+        ["request", "/events", "-X", "POST", "--data", body, "--yes", "--json"]
+    )
 
     assert outcome.exit_code == 0
     assert app_env.calls("request")
@@ -60,5 +64,7 @@ def test_dry_run(invoke, app_env):
 
 
 def test_bad_query_and_method_are_usage_errors(invoke, app_env):
-    assert invoke(["request", "/channels", "--query", "novalue", "--json"]).exit_code == 2
+    assert (
+        invoke(["request", "/channels", "--query", "novalue", "--json"]).exit_code == 2
+    )
     assert invoke(["request", "/channels", "-X", "DELETE", "--json"]).exit_code == 2

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from membrane_pusher.sandbox.soketi import SandboxError
 from membrane_pusher.sandbox.state import SandboxStatus
 
 
@@ -42,7 +43,9 @@ def test_up_passes_its_options(invoke, monkeypatch):
     monkeypatch.setattr("membrane_pusher.sandbox.state.sandbox_up", fake_up)
 
     # act
-    outcome = invoke(["sandbox", "up", "--no-install", "--ready-timeout", "5", "--json"])
+    outcome = invoke(
+        ["sandbox", "up", "--no-install", "--ready-timeout", "5", "--json"]
+    )
 
     # assert
     assert outcome.exit_code == 0
@@ -52,7 +55,9 @@ def test_up_passes_its_options(invoke, monkeypatch):
 
 def test_install_reports_the_folder(invoke, monkeypatch, tmp_path):
     monkeypatch.setattr("membrane_pusher.sandbox.soketi.is_installed", lambda: True)
-    monkeypatch.setattr("membrane_pusher.sandbox.soketi.install_soketi", lambda: tmp_path)
+    monkeypatch.setattr(
+        "membrane_pusher.sandbox.soketi.install_soketi", lambda: tmp_path
+    )
 
     outcome = invoke(["sandbox", "install", "--json"])
 
@@ -61,8 +66,6 @@ def test_install_reports_the_folder(invoke, monkeypatch, tmp_path):
 
 def test_sandbox_errors_are_exit_6(invoke, monkeypatch):
     # arrange
-    from membrane_pusher.sandbox.soketi import SandboxError
-
     def fail(**_kwargs):
         message = "soketi is not installed"
         raise SandboxError(message, hint="Run `membrane-pusher sandbox install`.")
@@ -109,7 +112,9 @@ def test_demo_exit_code_follows_the_result(invoke, monkeypatch, ok, code):
 
 @pytest.mark.soketi
 @pytest.mark.slow
-def test_up_status_down_for_real(invoke, tmp_path, monkeypatch, pusher_sandbox_install_dir):
+def test_up_status_down_for_real(
+    invoke, tmp_path, monkeypatch, pusher_sandbox_install_dir
+):
     # arrange
     monkeypatch.setenv("MEMBRANE_PUSHER_SANDBOX_DIR", str(pusher_sandbox_install_dir))
     monkeypatch.setenv("MEMBRANE_PUSHER_STATE_DIR", str(tmp_path / "state"))

@@ -31,7 +31,12 @@ def test_json_document_shape(invoke, app_env):
     assert set(BUILTIN_NAMES) <= set(names)
     first = document["tools"][0]
     assert set(first) == {
-        "name", "description", "source", "read_only", "destructive", "action_id",
+        "name",
+        "description",
+        "source",
+        "read_only",
+        "destructive",
+        "action_id",
         "args_schema",
     }
 
@@ -67,7 +72,9 @@ def test_openai_strict(invoke, app_env):
     outcome = invoke(["tools", "--format", "openai", "--strict"])
 
     # assert: tools whose schema allows it are strict; the others say why on stderr
-    strict = {t["function"]["name"]: t["function"].get("strict") for t in outcome.json()}
+    strict = {
+        t["function"]["name"]: t["function"].get("strict") for t in outcome.json()
+    }
     assert strict["pusher_list_channels"] is True
     assert all(value in {True, False} for value in strict.values())
     if False in strict.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -39,8 +40,15 @@ def _processes_of(marker: str | None) -> set[int]:
 
 
 def _alive(process: psutil.Process) -> bool:
-    """Tell whether a process is running (zombies count as left behind)."""
+    """Tell whether a process was left behind.
+
+    A running process counts, and so does a zombie whose parent is this test
+    process (we failed to reap it). A zombie re-parented to an init that does
+    not reap (as in some containers) was killed and counts as gone.
+    """
     try:
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return process.ppid() == os.getpid()
         return process.status() != psutil.STATUS_DEAD
     except psutil.NoSuchProcess:
         return False

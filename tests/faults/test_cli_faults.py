@@ -137,7 +137,9 @@ def test_exit_1_with_a_json_error_body_is_an_action_failure(
     assert len(standin.calls("action run")) == 1
 
 
-def test_exit_1_with_the_error_body_on_stderr_is_an_action_failure(standin, no_leftovers):
+def test_exit_1_with_the_error_body_on_stderr_is_an_action_failure(
+    standin, no_leftovers
+):
     # Arrange
     standin.set_faults(
         [{"command": "action run", "exit_code": 1, "stderr": json.dumps(API_ERROR)}]
@@ -177,7 +179,7 @@ def test_exit_1_silently_is_a_command_failure_with_the_exit_code(standin, no_lef
         standin.client().run_action(ACTION_ID, CONNECTION_ID, {"text": "x"})
 
     # Assert
-    assert type(raised.value) is CommandFailedError
+    assert raised.value.kind == "command_failed"
     assert raised.value.exit_code == 1
     assert "1" in raised.value.message
     assert len(standin.calls("action run")) == 1
@@ -278,13 +280,15 @@ def test_a_slow_read_times_out_after_bounded_retries(standin, no_leftovers):
 
     # Assert
     assert time.monotonic() - started < 10
-    assert 1 <= len(standin.calls("connection list")) <= 2
+    # read_retries counts retries after the first attempt
+    assert 1 <= len(standin.calls("connection list")) <= 3
 
 
 # --- huge answers -----------------------------------------------------------------
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(90)
 def test_a_50_mb_answer_is_cut_for_the_model_and_kept_whole_in_the_artifact(
     standin, no_leftovers
 ):

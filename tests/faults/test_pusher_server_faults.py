@@ -23,6 +23,7 @@ from membrane_pusher.pusher.config import PusherSettings
 from membrane_pusher.pusher.tools import builtin_tools
 from membrane_pusher.pusher.transports.direct import DirectTransport
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
+from membrane_pusher.sandbox.soketi import SoketiServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -105,7 +106,12 @@ def _closed_port() -> int:
 
 def _direct_tools(port: int, *, timeout: float = 1.0) -> dict[str, Any]:
     settings = PusherSettings(
-        app_id=APP_ID, key=KEY, secret=SECRET, host="127.0.0.1", port=port, use_tls=False
+        app_id=APP_ID,
+        key=KEY,
+        secret=SECRET,
+        host="127.0.0.1",
+        port=port,
+        use_tls=False,
     )
     transport = DirectTransport(settings, timeout=timeout)
     return {tool.name: tool for tool in builtin_tools(transport)}
@@ -167,7 +173,12 @@ async def test_slow_server_times_out_async_and_the_trigger_is_sent_once(slow_ser
 
     # Act
     message = await tools["pusher_trigger_event"].ainvoke(
-        {"name": "pusher_trigger_event", "args": TRIGGER, "id": "c1", "type": "tool_call"}
+        {
+            "name": "pusher_trigger_event",
+            "args": TRIGGER,
+            "id": "c1",
+            "type": "tool_call",
+        }
     )
 
     # Assert
@@ -206,9 +217,16 @@ def test_5xx_on_a_read_is_retried_a_bounded_number_of_times(failing_server):
 # --- membrane transport (stand-in forwarding to the server) -------------------
 
 
-def _standin_tools(standin, server_url: str, *, timeout: float = 10.0) -> dict[str, Any]:
+def _standin_tools(
+    standin, server_url: str, *, timeout: float = 10.0
+) -> dict[str, Any]:
     data = standin.read()
-    data["upstream"] = {"base_url": server_url, "app_id": APP_ID, "key": KEY, "secret": SECRET}
+    data["upstream"] = {
+        "base_url": server_url,
+        "app_id": APP_ID,
+        "key": KEY,
+        "secret": SECRET,
+    }
     standin.write(data)
     transport = MembraneProxyTransport(
         standin.client(timeout=timeout), "con_pusher_sandbox", APP_ID
@@ -273,8 +291,6 @@ def test_server_down_behind_the_proxy_is_a_clear_call_error(standin, no_leftover
 @pytest.mark.soketi
 @pytest.mark.slow
 def test_soketi_stopped_mid_run(pusher_sandbox_install_dir):
-    from membrane_pusher.sandbox.soketi import SoketiServer
-
     # Arrange
     server = SoketiServer(install_dir=pusher_sandbox_install_dir).start()
     settings = PusherSettings(
@@ -286,7 +302,8 @@ def test_soketi_stopped_mid_run(pusher_sandbox_install_dir):
         use_tls=False,
     )
     tool = next(
-        t for t in builtin_tools(DirectTransport(settings, timeout=2.0))
+        t
+        for t in builtin_tools(DirectTransport(settings, timeout=2.0))
         if t.name == "pusher_trigger_event"
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -192,3 +194,84 @@ def test_always_signs_with_the_current_time():
     call("pusher_list_channels", {}, direct(server))
     stamp = int(server.requests[0].url.params["auth_timestamp"])
     assert abs(stamp - time.time()) < 5
+
+
+class _Ok(BaseHTTPRequestHandler):
+    """Answers `{}` to everything, like a Pusher server accepting a call."""
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_settings():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield PusherSettings(
+        app_id="12345",
+        key="app-key",
+        secret="app-secret",
+        host="127.0.0.1",
+        port=server.server_address[1],
+        use_tls=False,
+    )
+    server.shutdown()
+    server.server_close()
+
+
+async def test_loopback_host_ignores_proxy_variables(local_settings, dead_proxies):
+    request = OPERATIONS["pusher_trigger_event"].request(
+        {"channels": ["c"], "event": "e", "data": "d"}, "12345"
+    )
+
+    async with DirectTransport(local_settings, timeout=5) as transport:
+        sync_answer = transport.send(request)
+        async_answer = await transport.asend(request)
+
+    assert (sync_answer.status, async_answer.status) == (200, 200)
+    assert transport.trust_env is False
+
+
+def test_remote_host_keeps_proxy_variables():
+    assert DirectTransport(SETTINGS).trust_env is True
+
+
+async def test_one_client_per_transport_until_closed():
+    server = Server()
+    transport = adirect(server)
+    request = OPERATIONS["pusher_list_channels"].request({}, "12345")
+
+    await transport.asend(request)
+    first = transport._aclient
+    await transport.asend(request)
+    assert transport._aclient is first
+    await transport.aclose()
+
+    assert first.is_closed
+    assert transport._aclient is None
+    assert len(server.requests) == 2
+
+
+def test_sync_client_is_reused_and_closed():
+    transport = direct(Server())
+    request = OPERATIONS["pusher_list_channels"].request({}, "12345")
+
+    with transport:
+        transport.send(request)
+        first = transport._client
+        transport.send(request)
+        assert transport._client is first
+
+    assert first.is_closed

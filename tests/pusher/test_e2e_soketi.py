@@ -1,6 +1,7 @@
 """End to end against a real soketi on 127.0.0.1, through the direct transport.
 
-A real WebSocket subscriber receives what each tool sends.
+The session's `pusher_sandbox` (the sandbox's pytest plugin) provides soketi,
+and its `PusherSubscriber` receives what each tool sends.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ws_subscriber import Subscriber
 
 from membrane_pusher.pusher.config import PusherSettings
 from membrane_pusher.pusher.operations import OPERATIONS
@@ -19,12 +19,12 @@ pytestmark = pytest.mark.soketi
 
 
 @pytest.fixture
-def settings(soketi_server):
+def settings(pusher_sandbox):
     return PusherSettings.from_url(
-        soketi_server.base_url.replace(
-            "http://", f"http://{soketi_server.key}:{soketi_server.secret}@"
+        pusher_sandbox.base_url.replace(
+            "http://", f"http://{pusher_sandbox.key}:{pusher_sandbox.secret}@"
         )
-        + f"/apps/{soketi_server.app_id}"
+        + f"/apps/{pusher_sandbox.app_id}"
     )
 
 
@@ -35,8 +35,13 @@ def tools(settings):
     }
 
 
-def subscriber(soketi_server) -> Subscriber:
-    return Subscriber(soketi_server.ws_url, soketi_server.key, soketi_server.secret)
+async def nothing_named(listener, event, wait=0.5):
+    """Tell whether no message named `event` arrives within `wait` seconds."""
+    try:
+        await listener.wait_for(event=event, timeout=wait)
+    except TimeoutError:
+        return True
+    return False
 
 
 async def run(tools, name, arguments):
@@ -55,8 +60,11 @@ async def refused(tools, name, arguments):
     return json.loads(message.content)["error"]
 
 
-async def test_trigger_reaches_subscribers_except_the_excluded(soketi_server, tools):
-    async with subscriber(soketi_server) as first, subscriber(soketi_server) as second:
+async def test_trigger_reaches_subscribers_except_the_excluded(pusher_sandbox, tools):
+    async with (
+        pusher_sandbox.subscriber() as first,
+        pusher_sandbox.subscriber() as second,
+    ):
         await first.subscribe("orders")
         await second.subscribe("private-orders")
         await second.subscribe("orders")
@@ -70,14 +78,15 @@ async def test_trigger_reaches_subscribers_except_the_excluded(soketi_server, to
                 "data": {"id": 7, "name": "ü"},
             },
         )
-        received = await first.next_message("created")
-        assert (received["channel"], json.loads(received["data"])) == (
+        received = await first.wait_for(event="created")
+        assert (received.channel, json.loads(received.data)) == (
             "orders",
             {"id": 7, "name": "ü"},
         )
-        assert {
-            (await second.next_message("created"))["channel"] for _ in range(2)
-        } == {"orders", "private-orders"}
+        assert {(await second.wait_for(event="created")).channel for _ in range(2)} == {
+            "orders",
+            "private-orders",
+        }
 
         await run(
             tools,
@@ -89,24 +98,24 @@ async def test_trigger_reaches_subscribers_except_the_excluded(soketi_server, to
                 "socket_id": first.socket_id,
             },
         )
-        assert (await second.next_message("quiet"))["data"] == "x"
-        assert await first.nothing_named("quiet")
+        assert (await second.wait_for(event="quiet")).data == "x"
+        assert await nothing_named(first, "quiet")
 
 
-async def test_largest_payload_delivered(soketi_server, tools):
+async def test_largest_payload_delivered(pusher_sandbox, tools):
     data = "😀" * 2560
-    async with subscriber(soketi_server) as listener:
+    async with pusher_sandbox.subscriber() as listener:
         await listener.subscribe("big")
         await run(
             tools,
             "pusher_trigger_event",
             {"channels": ["big"], "event": "e", "data": data},
         )
-        assert (await listener.next_message("e"))["data"] == data
+        assert (await listener.wait_for(event="e")).data == data
 
 
-async def test_batch_delivers_every_event(soketi_server, tools):
-    async with subscriber(soketi_server) as listener:
+async def test_batch_delivers_every_event(pusher_sandbox, tools):
+    async with pusher_sandbox.subscriber() as listener:
         await listener.subscribe("b1")
         await listener.subscribe("b2")
         events = [
@@ -114,12 +123,12 @@ async def test_batch_delivers_every_event(soketi_server, tools):
             {"channel": "b2", "event": "two", "data": {"n": 2}},
         ]
         await run(tools, "pusher_trigger_batch", {"events": events})
-        assert (await listener.next_message("one"))["channel"] == "b1"
-        assert json.loads((await listener.next_message("two"))["data"]) == {"n": 2}
+        assert (await listener.wait_for(event="one")).channel == "b1"
+        assert json.loads((await listener.wait_for(event="two")).data) == {"n": 2}
 
 
-async def test_channels_and_channel(soketi_server, tools):
-    async with subscriber(soketi_server) as listener:
+async def test_channels_and_channel(pusher_sandbox, tools):
+    async with pusher_sandbox.subscriber() as listener:
         await listener.subscribe("room-1")
         await listener.subscribe("presence-lobby", user_id="alice")
         listed = await run(tools, "pusher_list_channels", {})
@@ -147,8 +156,8 @@ async def test_channels_and_channel(soketi_server, tools):
     assert empty["occupied"] is False
 
 
-async def test_presence_users_with_two_users(soketi_server, tools):
-    async with subscriber(soketi_server) as alice, subscriber(soketi_server) as bob:
+async def test_presence_users_with_two_users(pusher_sandbox, tools):
+    async with pusher_sandbox.subscriber() as alice, pusher_sandbox.subscriber() as bob:
         await alice.subscribe("presence-team", user_id="alice")
         await bob.subscribe("presence-team", user_id="bob")
         users = await run(
@@ -157,19 +166,25 @@ async def test_presence_users_with_two_users(soketi_server, tools):
         assert sorted(u["id"] for u in users["users"]) == ["alice", "bob"]
 
 
-async def test_terminate_closes_the_signed_in_user(soketi_server, tools):
-    async with subscriber(soketi_server) as user, subscriber(soketi_server) as other:
+async def test_terminate_closes_the_signed_in_user(pusher_sandbox, tools):
+    async with (
+        pusher_sandbox.subscriber() as user,
+        pusher_sandbox.subscriber() as other,
+    ):
         await user.signin("u-term")
         await other.signin("someone-else")
         await run(tools, "pusher_terminate_user_connections", {"user_id": "u-term"})
-        messages, code = await user.closed_with()
-        errors = [m for m in messages if m.get("event") == "pusher:error"]
-        assert code == 4009 or any(e["data"]["code"] == 4009 for e in errors)
-        assert await other.nothing_named("pusher:error")
+        code = await user.wait_closed()
+        errors = [m for m in user.messages if m.event == "pusher:error"]
+        assert code == 4009 or any(e.json()["code"] == 4009 for e in errors)
+        assert await nothing_named(other, "pusher:error")
 
 
-async def test_send_to_user_reaches_only_that_user(soketi_server, tools):
-    async with subscriber(soketi_server) as user, subscriber(soketi_server) as other:
+async def test_send_to_user_reaches_only_that_user(pusher_sandbox, tools):
+    async with (
+        pusher_sandbox.subscriber() as user,
+        pusher_sandbox.subscriber() as other,
+    ):
         await user.signin("u-send")
         await other.signin("u-other")
         await run(
@@ -177,14 +192,14 @@ async def test_send_to_user_reaches_only_that_user(soketi_server, tools):
             "pusher_send_to_user",
             {"user_id": "u-send", "event": "notice", "data": {"hi": True}},
         )
-        received = await user.next_message("notice")
-        assert received["channel"] == "#server-to-user-u-send"
-        assert json.loads(received["data"]) == {"hi": True}
-        assert await other.nothing_named("notice")
+        received = await user.wait_for(event="notice")
+        assert received.channel == "#server-to-user-u-send"
+        assert json.loads(received.data) == {"hi": True}
+        assert await nothing_named(other, "notice")
 
 
-async def test_raw_request_get_and_post(soketi_server, tools):
-    async with subscriber(soketi_server) as listener:
+async def test_raw_request_get_and_post(pusher_sandbox, tools):
+    async with pusher_sandbox.subscriber() as listener:
         await listener.subscribe("raw-room")
         listed = await run(
             tools,
@@ -202,10 +217,10 @@ async def test_raw_request_get_and_post(soketi_server, tools):
             "pusher_api_request",
             {"method": "POST", "path": "/events", "body": body},
         )
-        assert (await listener.next_message("raw"))["data"] == "via raw"
+        assert (await listener.wait_for(event="raw")).data == "via raw"
 
 
-async def test_server_errors_behind_200_are_failures(soketi_server, tools):
+async def test_server_errors_behind_200_are_failures(pusher_sandbox, tools):
     batch = [{"channel": f"c{i}", "name": "e", "data": "d"} for i in range(11)]
     error = await refused(
         tools,
@@ -224,7 +239,7 @@ async def test_server_errors_behind_200_are_failures(soketi_server, tools):
     assert "payload too large" in error["hint"]
 
 
-async def test_wrong_secret_is_a_401_failure(soketi_server, settings):
+async def test_wrong_secret_is_a_401_failure(pusher_sandbox, settings):
     wrong = PusherSettings(
         app_id=settings.app_id,
         key=settings.key,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ws_subscriber import Subscriber
 
 from membrane_pusher.pusher.tools import builtin_tools
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
@@ -104,19 +103,10 @@ def test_refused_call_starts_no_process(standin):
 
 
 @pytest.mark.soketi
-async def test_membrane_transport_forwarded_to_soketi(standin, soketi_server):
-    standin.update(
-        upstream={
-            "base_url": soketi_server.base_url,
-            "app_id": soketi_server.app_id,
-            "key": soketi_server.key,
-            "secret": soketi_server.secret,
-        }
-    )
-    tools = tools_for(standin, soketi_server.app_id)
-    async with Subscriber(
-        soketi_server.ws_url, soketi_server.key, soketi_server.secret
-    ) as listener:
+async def test_membrane_transport_forwarded_to_soketi(standin, pusher_sandbox):
+    standin.update(upstream=pusher_sandbox.upstream())
+    tools = tools_for(standin, pusher_sandbox.app_id)
+    async with pusher_sandbox.subscriber() as listener:
         await listener.subscribe("via-membrane")
         message = await tools["pusher_trigger_event"].ainvoke(
             {
@@ -127,7 +117,7 @@ async def test_membrane_transport_forwarded_to_soketi(standin, soketi_server):
             }
         )
         assert message.status == "success", message.content
-        assert (await listener.next_message("e"))["data"] == "hi"
+        assert (await listener.wait_for(event="e")).data == "hi"
 
     oversized = {"name": "e", "channels": ["c"], "data": "x" * 10241}
     message = await tools["pusher_api_request"].ainvoke(

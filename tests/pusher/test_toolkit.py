@@ -196,3 +196,58 @@ def test_confirm_reaches_the_destructive_tools(standin):
     assert message.status == "error"
     assert "confirmation_denied" in message.content
     assert standin.calls("request") == []
+
+
+def typed_catalog(standin, types):
+    """Give the default actions Membrane types: {action key: type}."""
+    workspace = standin.read()
+    for action in workspace["actions"]:
+        action["type"] = types.get(action["key"], "connector-operation")
+    standin.write(workspace)
+
+
+CATALOG_INTENTS = ("list channels", "terminate user connections")
+
+
+def test_read_only_keeps_catalog_actions_of_read_types(standin):
+    typed_catalog(
+        standin,
+        {
+            "list-channels": "list-data-records",
+            "terminate-user-connections": "delete-data-record",
+        },
+    )
+
+    tools = toolkit(standin, intents=CATALOG_INTENTS, read_only=True).get_tools()
+
+    catalog = {
+        t.metadata["membrane_action_key"]
+        for t in tools
+        if "membrane_action_id" in t.metadata
+    }
+    assert catalog == {"list-channels"}
+    assert all(t.metadata["read_only"] is True for t in tools)
+
+
+async def test_confirm_guards_destructive_catalog_actions(standin):
+    typed_catalog(standin, {"terminate-user-connections": "delete-data-record"})
+    asked = []
+    kit = toolkit(
+        standin,
+        intents=CATALOG_INTENTS,
+        builtins=False,
+        confirm=lambda name, _args: asked.append(name) or False,
+    )
+    tools = {t.metadata["membrane_action_key"]: t for t in kit.get_tools()}
+    destructive = tools["terminate-user-connections"]
+    call = {"type": "tool_call", "name": "x", "args": {"user_id": "u1"}, "id": "1"}
+    standin.clear_calls()
+
+    sync_message = destructive.invoke(call)
+    async_message = await destructive.ainvoke(call)
+
+    for message in (sync_message, async_message):
+        assert message.status == "error"
+        assert "confirmation_denied" in message.content
+    assert asked == [destructive.name] * 2
+    assert standin.calls() == []

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from membrane_pusher.membrane.models import ProxyResponse, RunResult
+from membrane_pusher.pusher.config import PusherSettings
 
 # Values no test should ever find in a log line, message, output or artifact.
 MEMBRANE_TOKEN_CANARY = "mbr-canary-token-7f3a9c1e5d"
@@ -126,8 +127,6 @@ def canaries(monkeypatch: pytest.MonkeyPatch) -> Canaries:
     The config secret is registered by building `PusherSettings` with it, the
     way a configured toolkit would.
     """
-    from membrane_pusher.pusher.config import PusherSettings
-
     monkeypatch.setenv("MEMBRANE_TOKEN", MEMBRANE_TOKEN_CANARY)
     monkeypatch.setenv("PUSHER_SECRET", PUSHER_SECRET_CANARY)
     PusherSettings(app_id="1", key="k", secret=CONFIG_SECRET_CANARY)

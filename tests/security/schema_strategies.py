@@ -46,7 +46,9 @@ def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
-def _strategy(schema: Any, root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+def _strategy(  # noqa: PLR0911 - one return per schema keyword
+    schema: Any, root: dict[str, Any], depth: int
+) -> st.SearchStrategy[Any]:
     if not isinstance(schema, dict) or schema is True:
         return ANY_JSON
     if "$ref" in schema:
@@ -61,7 +63,10 @@ def _strategy(schema: Any, root: dict[str, Any], depth: int) -> st.SearchStrateg
         if keyword in schema:
             base = {k: v for k, v in schema.items() if k != keyword}
             return st.one_of(
-                [_strategy({**base, **option}, root, depth) for option in schema[keyword]]
+                [
+                    _strategy({**base, **option}, root, depth)
+                    for option in schema[keyword]
+                ]
             )
     if "allOf" in schema:
         merged = {k: v for k, v in schema.items() if k != "allOf"}
@@ -77,7 +82,7 @@ def _strategy(schema: Any, root: dict[str, Any], depth: int) -> st.SearchStrateg
     return _typed(kind, schema, root, depth)
 
 
-def _typed(
+def _typed(  # noqa: PLR0911 - one return per JSON type
     kind: str | None, schema: dict[str, Any], root: dict[str, Any], depth: int
 ) -> st.SearchStrategy[Any]:
     if kind == "null":
@@ -85,7 +90,9 @@ def _typed(
     if kind == "boolean":
         return st.booleans()
     if kind == "integer":
-        return st.integers(schema.get("minimum", -(10**6)), schema.get("maximum", 10**6))
+        return st.integers(
+            schema.get("minimum", -(10**6)), schema.get("maximum", 10**6)
+        )
     if kind == "number":
         return st.floats(
             schema.get("minimum", -1e6), schema.get("maximum", 1e6), allow_nan=False
@@ -96,7 +103,8 @@ def _typed(
                 lambda s: len(s) <= schema.get("maxLength", 200)
             )
         return st.text(
-            min_size=schema.get("minLength", 0), max_size=min(schema.get("maxLength", 20), 20)
+            min_size=schema.get("minLength", 0),
+            max_size=min(schema.get("maxLength", 20), 20),
         )
     if kind == "array":
         items = _strategy(schema.get("items", True), root, depth + 1)
@@ -106,14 +114,16 @@ def _typed(
             items,
             min_size=schema.get("minItems", 0),
             max_size=min(schema.get("maxItems", 4), 4),
-            unique_by=(lambda v: repr(v)) if schema.get("uniqueItems") else None,
+            unique_by=repr if schema.get("uniqueItems") else None,
         )
     if kind == "object":
         return _object(schema, root, depth)
     return ANY_JSON
 
 
-def _object(schema: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+def _object(
+    schema: dict[str, Any], root: dict[str, Any], depth: int
+) -> st.SearchStrategy[Any]:
     properties = schema.get("properties", {})
     required = [name for name in schema.get("required", []) if name in properties]
     optional = {

@@ -162,7 +162,11 @@ def test_every_valid_argument_set_reaches_the_client_unchanged(recording_client)
         index, arguments = drawn
         sent = copy.deepcopy(arguments)
         message = _invoke(tools[index], arguments, passed)
-        assert message.status != "error", (CASES[index]["id"], arguments, message.content)
+        assert message.status != "error", (
+            CASES[index]["id"],
+            arguments,
+            message.content,
+        )
         last = recording_client.runs[-1]
         assert last["input"] == sent
         assert json.dumps(last["input"], sort_keys=True) == json.dumps(
@@ -188,7 +192,12 @@ async def test_async_and_sync_refuse_the_known_bad_arguments_alike(
 
     for index, arguments in enumerate(case["args_bad"]):
         # Act
-        call = {"name": "case", "args": arguments, "id": f"b{index}", "type": "tool_call"}
+        call = {
+            "name": "case",
+            "args": arguments,
+            "id": f"b{index}",
+            "type": "tool_call",
+        }
         sync_message = tool.invoke(call)
         async_message = await tool.ainvoke(call)
 

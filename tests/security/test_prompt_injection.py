@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 
+from membrane_pusher.formats import (
+    to_anthropic_tool,
+    to_gemini_tool,
+    to_mcp_tool,
+    to_openai_tool,
+)
 from membrane_pusher.membrane.models import Action, ProxyResponse
+from membrane_pusher.pusher.tools import builtin_tools
+from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
 from membrane_pusher.tools.action_tool import action_tool
 
 CONNECTION_ID = "con_pusher_sandbox"
@@ -56,9 +64,6 @@ def _invoke(tool: Any, arguments: dict[str, Any]) -> Any:
 
 
 def _pusher_tools(recording_client) -> dict[str, Any]:
-    from membrane_pusher.pusher.tools import builtin_tools
-    from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
-
     transport = MembraneProxyTransport(recording_client, CONNECTION_ID, "4242")
     return {tool.name: tool for tool in builtin_tools(transport)}
 
@@ -66,7 +71,9 @@ def _pusher_tools(recording_client) -> dict[str, Any]:
 def test_an_api_result_with_instructions_stays_a_json_string(recording_client):
     # Arrange
     recording_client.output = {"records": [{"title": INJECTION}], "next": None}
-    tool = action_tool(Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID)
+    tool = action_tool(
+        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
+    )
 
     # Act
     message = _invoke(tool, {"text": "x"})
@@ -102,11 +109,17 @@ def test_channel_data_with_instructions_is_sent_and_returned_as_data(recording_c
 def test_an_error_message_with_instructions_stays_a_json_string(standin):
     # Arrange
     data = standin.read()
-    data.setdefault("actions", []).append({**NOTE_ACTION, "connectionId": CONNECTION_ID})
+    data.setdefault("actions", []).append(
+        {**NOTE_ACTION, "connectionId": CONNECTION_ID}
+    )
     standin.write(data)
     body = {"type": "bad_request", "key": "invalid", "message": INJECTION}
-    standin.set_faults([{"command": "action run", "exit_code": 1, "stdout": json.dumps(body)}])
-    tool = action_tool(Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID)
+    standin.set_faults(
+        [{"command": "action run", "exit_code": 1, "stdout": json.dumps(body)}]
+    )
+    tool = action_tool(
+        Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID
+    )
 
     # Act
     message = _invoke(tool, {"text": "x"})
@@ -123,7 +136,10 @@ def test_a_result_cut_for_length_is_still_json(recording_client):
     # Arrange
     recording_client.output = {"items": [{"text": INJECTION}] * 500}
     tool = action_tool(
-        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID, max_output_chars=500
+        Action.model_validate(NOTE_ACTION),
+        recording_client,
+        CONNECTION_ID,
+        max_output_chars=500,
     )
 
     # Act
@@ -151,7 +167,13 @@ def test_catalog_text_is_cleaned_and_capped_before_it_becomes_a_tool(
 ):
     # Arrange
     action = Action.model_validate(
-        {**NOTE_ACTION, "id": "act_x", "key": name, "name": name, "description": description}
+        {
+            **NOTE_ACTION,
+            "id": "act_x",
+            "key": name,
+            "name": name,
+            "description": description,
+        }
     )
 
     # Act
@@ -166,13 +188,6 @@ def test_catalog_text_is_cleaned_and_capped_before_it_becomes_a_tool(
 
 def test_provider_formats_carry_the_cleaned_description(recording_client):
     # Arrange
-    from membrane_pusher.formats import (
-        to_anthropic_tool,
-        to_gemini_tool,
-        to_mcp_tool,
-        to_openai_tool,
-    )
-
     action = Action.model_validate(
         {**NOTE_ACTION, "name": "Evil\x1b]0;title\x07", "description": "x\x00" * 50_000}
     )

@@ -11,7 +11,12 @@ import json
 
 import pytest
 
-from membrane_pusher.pusher.request_guard import raw_request_problems
+from membrane_pusher.pusher.request_guard import (
+    raw_request_problems,
+    resolve_raw_path,
+)
+from membrane_pusher.pusher.tools import builtin_tools
+from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
 
 APP_ID = "123456"
 
@@ -57,9 +62,6 @@ REFUSED_QUERIES = {
 @pytest.fixture
 def raw_tool(recording_client):
     """The built-in raw request tool on the Membrane transport, recording calls."""
-    from membrane_pusher.pusher.tools import builtin_tools
-    from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
-
     transport = MembraneProxyTransport(recording_client, "con_pusher_sandbox", APP_ID)
     (tool,) = builtin_tools(transport, include={"pusher_api_request"})
     return tool
@@ -78,8 +80,6 @@ def test_hostile_paths_are_refused_by_the_guard(path):
     # Act
     problems = raw_request_problems({"method": "GET", "path": path})
     if not problems and path.startswith("/apps/"):
-        from membrane_pusher.pusher.request_guard import resolve_raw_path
-
         problems = [] if resolve_raw_path(path, APP_ID) else ["outside the app"]
 
     # Assert
@@ -102,7 +102,9 @@ def test_auth_and_control_characters_in_query_are_refused(
     query, raw_tool, recording_client
 ):
     # Act
-    status, content = _call(raw_tool, {"method": "GET", "path": "/channels", "query": query})
+    status, content = _call(
+        raw_tool, {"method": "GET", "path": "/channels", "query": query}
+    )
 
     # Assert
     assert status == "error"
@@ -122,7 +124,9 @@ def test_oversized_or_control_character_bodies_are_refused(
     body, raw_tool, recording_client
 ):
     # Act
-    status, content = _call(raw_tool, {"method": "POST", "path": "/events", "body": body})
+    status, content = _call(
+        raw_tool, {"method": "POST", "path": "/events", "body": body}
+    )
 
     # Assert
     assert status == "error"
@@ -143,7 +147,8 @@ def test_unexpected_methods_are_refused(method, raw_tool, recording_client):
 def test_a_plain_path_under_the_app_is_sent_as_given(raw_tool, recording_client):
     # Act
     status, _ = _call(
-        raw_tool, {"method": "GET", "path": "/channels", "query": {"filter_by_prefix": "p-"}}
+        raw_tool,
+        {"method": "GET", "path": "/channels", "query": {"filter_by_prefix": "p-"}},
     )
 
     # Assert

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,9 @@ import pytest
 
 from membrane_pusher.errors import CallError, ConfigurationError
 from membrane_pusher.membrane.models import Action
+from membrane_pusher.pusher.config import PusherSettings
+from membrane_pusher.pusher.tools import builtin_tools
+from membrane_pusher.pusher.transports.direct import DirectTransport
 from membrane_pusher.tools.action_tool import action_tool
 
 if TYPE_CHECKING:
@@ -56,7 +60,9 @@ def note_tool(standin):
     data = standin.read()
     data.setdefault("actions", []).append(NOTE_ACTION)
     standin.write(data)
-    return action_tool(Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID)
+    return action_tool(
+        Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID
+    )
 
 
 def _echo_fault(stream: str, text: str, exit_code: int = 1) -> dict[str, Any]:
@@ -77,7 +83,12 @@ def test_secrets_echoed_by_the_cli_on_failure_are_redacted(
 
     # Act
     message = note_tool.invoke(
-        {"name": note_tool.name, "args": {"text": "hi"}, "id": "c1", "type": "tool_call"}
+        {
+            "name": note_tool.name,
+            "args": {"text": "hi"},
+            "id": "c1",
+            "type": "tool_call",
+        }
     )
 
     # Assert
@@ -102,7 +113,8 @@ def test_secrets_in_a_cli_error_body_are_redacted_in_the_exception(canaries, sta
 
     # Assert
     error = raised.value
-    observable = f"{error}\n{error.message}\n{error.hint}\n{json.dumps(error.to_dict(), default=str)}"
+    envelope = json.dumps(error.to_dict(), default=str)
+    observable = f"{error}\n{error.message}\n{error.hint}\n{envelope}"
     observable += f"\n{getattr(error, 'stderr', '')}\n{getattr(error, 'data', '')}"
     assert not canaries.leaks(observable)
 
@@ -116,7 +128,9 @@ def test_secrets_in_an_api_result_are_redacted_in_content_and_artifact(
         "nested": [{"value": canaries.pusher_secret}, canaries.config_secret],
         "secret": "any value under a secret-named key",
     }
-    tool = action_tool(Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID)
+    tool = action_tool(
+        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
+    )
 
     # Act
     message = tool.invoke(
@@ -148,10 +162,12 @@ def test_argv_logged_at_debug_is_redacted(canaries, standin, caplog):
 
 def test_pusher_settings_never_show_their_secret(canaries):
     # Arrange
-    from membrane_pusher.pusher.config import PusherSettings
-
     settings = PusherSettings(
-        app_id="1", key="k", secret=canaries.config_secret, host="127.0.0.1", use_tls=False
+        app_id="1",
+        key="k",
+        secret=canaries.config_secret,
+        host="127.0.0.1",
+        use_tls=False,
     )
 
     # Act
@@ -163,8 +179,6 @@ def test_pusher_settings_never_show_their_secret(canaries):
 
 def test_a_malformed_pusher_url_error_never_shows_the_secret(canaries):
     # Arrange
-    from membrane_pusher.pusher.config import PusherSettings
-
     url = f"ftp://key:{canaries.pusher_secret}@host/apps/1"
 
     # Act
@@ -185,7 +199,7 @@ class _EchoingServer(ThreadingHTTPServer):
 class _EchoHandler(BaseHTTPRequestHandler):
     server: _EchoingServer
 
-    def do_POST(self) -> None:  # noqa: N802 - the handler's required name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = json.dumps(
             {"error": f"Invalid signature for {self.path} secret={self.server.leak}"}
@@ -216,10 +230,6 @@ def test_direct_transport_logs_and_errors_never_show_the_secret(
     canaries, echoing_server, caplog
 ):
     # Arrange
-    from membrane_pusher.pusher.config import PusherSettings
-    from membrane_pusher.pusher.tools import builtin_tools
-    from membrane_pusher.pusher.transports.direct import DirectTransport
-
     caplog.set_level(logging.DEBUG)
     settings = PusherSettings(
         app_id="1",
@@ -230,7 +240,8 @@ def test_direct_transport_logs_and_errors_never_show_the_secret(
         use_tls=False,
     )
     tool = next(
-        t for t in builtin_tools(DirectTransport(settings, timeout=2.0))
+        t
+        for t in builtin_tools(DirectTransport(settings, timeout=2.0))
         if t.name == "pusher_trigger_event"
     )
     arguments = {"channels": ["c"], "event": "e", "data": f"{canaries.pusher_secret}"}
@@ -244,3 +255,21 @@ def test_direct_transport_logs_and_errors_never_show_the_secret(
     assert message.status == "error"
     assert not canaries.leaks(_message_text(message))
     assert not canaries.leaks(_everything_logged(caplog))
+
+
+def test_redacting_a_long_api_result_takes_linear_time(recording_client):
+    # Arrange: one long run of URL-scheme-like characters, as a base64 blob has
+    recording_client.output = {"blob": "a" * 60_000}
+    tool = action_tool(
+        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
+    )
+
+    # Act
+    started = time.monotonic()
+    message = tool.invoke(
+        {"name": tool.name, "args": {"text": "x"}, "id": "c1", "type": "tool_call"}
+    )
+
+    # Assert
+    assert message.status != "error"
+    assert time.monotonic() - started < 2.0

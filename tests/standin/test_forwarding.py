@@ -190,3 +190,12 @@ def test_standin_starts_fast_without_heavy_imports(standin):
         )
     per_call = (time.perf_counter() - started) / 3
     assert per_call < 2.0  # generous: shared CI machines are slow; typically ~0.1-0.3 s
+
+
+def test_loopback_upstream_ignores_proxy_variables(standin, upstream, dead_proxies):
+    client = standin.client(timeout=10)
+
+    listed = client.request(PUSHER, f"/apps/{APP}/channels")
+
+    assert listed.status == 200
+    assert upstream[0]["path"] == f"/apps/{APP}/channels"

@@ -51,7 +51,11 @@ Add --json to any command for one JSON document on stdout.
 
 # Command name -> (module under membrane_pusher.cli.commands, attribute, summary).
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "doctor": ("doctor", "command", "Check the CLI, login, connection, app id and cache."),
+    "doctor": (
+        "doctor",
+        "command",
+        "Check the CLI, login, connection, app id and cache.",
+    ),
     "connect": ("connect", "command", "Find or create the Pusher connection."),
     "tools": ("tools", "command", "List the tools an agent gets, or their JSON."),
     "call": ("call", "command", "Validate and run one tool, as an agent would."),
@@ -111,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+def run(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per failure kind
     """Run the command line and return its exit code (used by `main` and tests).
 
     Args:
@@ -141,7 +145,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         logger.debug("unexpected error", exc_info=True)
         hint = "Run again with -vv for details; please report it if it persists."
-        return _report(state, "internal_error", f"{type(error).__name__}: {error}", hint)
+        return _report(
+            state, "internal_error", f"{type(error).__name__}: {error}", hint
+        )
     finally:
         remove_logging()
     return _as_exit_code(result)

@@ -100,7 +100,8 @@ class Output:
 
     json_mode: bool = False
     quiet: bool = False
-    stdout_tty: bool = field(default_factory=lambda: sys.stdout.isatty())
+    # A lambda, so the stdout of the moment is asked (tests swap it).
+    stdout_tty: bool = field(default_factory=lambda: sys.stdout.isatty())  # noqa: PLW0108
     _console: Console | None = field(default=None, repr=False)
 
     @property
@@ -162,8 +163,8 @@ class Output:
         from membrane_pusher.redaction import redact
 
         table = Table(title=title, title_justify="left", show_lines=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")
+        for index, column in enumerate(columns):
+            table.add_column(column, overflow="fold", no_wrap=index == 0)
         for row in rows:
             table.add_row(*(redact(cell) for cell in row))
         self.console.print(table)

@@ -80,6 +80,8 @@ def attach(output: Output) -> Iterator[SandboxSession]:
     with output.progress("Starting a sandbox for this command..."):
         box.start()
     try:
-        yield SandboxSession(box.root / "workspace", box.connection_id, box.app_id, False)
+        yield SandboxSession(
+            box.root / "workspace", box.connection_id, box.app_id, False
+        )
     finally:
         box.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -31,6 +31,8 @@ __all__ = [
 F = TypeVar("F", bound="Callable[..., Any]")
 
 _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+# The name of the one handler the command line installs (and removes).
+_HANDLER_NAME = "membrane-pusher-cli"
 
 
 @dataclass
@@ -82,7 +84,7 @@ def configure_logging(verbosity: int) -> None:
     else:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter(_LOG_FORMAT))
-    handler._membrane_pusher_cli = True  # type: ignore[attr-defined]  # noqa: SLF001
+    handler.set_name(_HANDLER_NAME)
     root.addHandler(handler)
     root.setLevel(level)
 
@@ -91,18 +93,18 @@ def remove_logging() -> None:
     """Remove the handler `configure_logging` installed (end of a run)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_membrane_pusher_cli", False):
+        if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """A stream handler that writes to whatever `sys.stderr` is at the time."""
 
     def __init__(self) -> None:
         """Create the handler (the stream is looked up at each record)."""
         super().__init__(sys.stderr)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         """The current `sys.stderr`."""
         return sys.stderr

@@ -121,7 +121,9 @@ def target_options(function: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
-def resolve_app_id(explicit: str | None, env: dict[str, str] | None = None) -> str | None:
+def resolve_app_id(
+    explicit: str | None, env: dict[str, str] | None = None
+) -> str | None:
     """Return the app id from the option or the environment, if any."""
     if explicit:
         return explicit

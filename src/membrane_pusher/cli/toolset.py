@@ -110,7 +110,9 @@ def is_destructive_call(tool: BaseTool, arguments: dict[str, Any]) -> bool:
     return bool((tool.metadata or {}).get("destructive"))
 
 
-def dry_run_argv(tool: BaseTool, arguments: dict[str, Any], target: Target) -> list[str]:
+def dry_run_argv(
+    tool: BaseTool, arguments: dict[str, Any], target: Target
+) -> list[str]:
     """Validate the arguments and return the redacted argv the call would run.
 
     Raises:
@@ -171,7 +173,9 @@ def invoke_tool(tool: BaseTool, arguments: dict[str, Any]) -> ToolCallResult:
         "id": f"cli_{uuid.uuid4().hex[:12]}",
     }
     message = tool.invoke(call)
-    content = message.content if isinstance(message.content, str) else str(message.content)
+    content = (
+        message.content if isinstance(message.content, str) else str(message.content)
+    )
     if getattr(message, "status", "success") != "error":
         return ToolCallResult(True, content, redact_value(message.artifact))
     return ToolCallResult(False, content, error=_parse_error(content))

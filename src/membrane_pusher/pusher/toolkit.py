@@ -66,11 +66,14 @@ class PusherToolkit(BaseToolkit):
             cache folder when omitted.
         action_limit: The most actions per intent.
         confirm: Asked `(tool_name, arguments) -> bool` before destructive
-            built-in calls (terminate, raw non-GET); may be async.
+            calls (built-in terminate and raw non-GET; catalog actions of type
+            `delete-data-record`); may be async.
         max_output_chars: Longest tool result shown to the model.
 
-    NOTE: catalog tools without `metadata["read_only"] is True` are left out by
-    `read_only=True`; `confirm` guards the built-in tools only.
+    NOTE: `read_only=True` keeps catalog tools whose Membrane action type only
+    reads (`list-data-records`, `find-data-record-by-id`, ...; see
+    `membrane_pusher.tools.action_tool.READ_ONLY_ACTION_TYPES`); actions of
+    other or unknown types are left out.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -168,6 +171,7 @@ class PusherToolkit(BaseToolkit):
                 connection_id,
                 name=name,
                 max_output_chars=self.max_output_chars,
+                confirm=self.confirm,
             )
             for action, name in zip(actions, names, strict=True)
         ]

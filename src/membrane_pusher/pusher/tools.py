@@ -15,30 +15,30 @@ Nothing is sent unless steps 1-4 pass.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
-from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict
 
-from membrane_pusher.errors import ConfigurationError, ConfirmationDeniedError
+from membrane_pusher.errors import ConfigurationError
 from membrane_pusher.pusher.config import APP_ID_HINT
 from membrane_pusher.pusher.operations import OPERATIONS, Operation, PusherRequest
 from membrane_pusher.pusher.transports.base import Transport  # noqa: TC001 - pydantic field
 from membrane_pusher.pusher.transports.responses import interpret_response
 from membrane_pusher.tools.base import ValidatedTool
+from membrane_pusher.tools.confirmation import (
+    ConfirmCallback,
+    aconfirm_call,
+    confirm_call,
+)
 from membrane_pusher.tools.results import ToolOutcome
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
 
 __all__ = ["ConfirmCallback", "PusherTool", "builtin_tools", "pusher_tool"]
 
 logger = logging.getLogger(__name__)
-
-ConfirmCallback = Callable[[str, dict[str, Any]], bool | Awaitable[bool]]
-"""Asked before a destructive call: `(tool_name, arguments) -> bool`.
-
-May be a plain function or return an awaitable (an `async def`)."""
 
 
 class PusherTool(ValidatedTool):
@@ -69,45 +69,18 @@ class PusherTool(ValidatedTool):
     def _execute(self, arguments: dict[str, Any]) -> ToolOutcome:
         """Build, confirm, send and interpret (sync)."""
         request = self.build_request(arguments)
-        if self._needs_confirmation(arguments):
-            self._check_answer(_resolve_sync(self._ask(arguments)), arguments)
+        if self.confirm is not None and self.operation.is_destructive(arguments):
+            confirm_call(self.confirm, self.name, arguments)
         response = self.transport.send(request)
         return self._outcome(request, interpret_response(response))
 
     async def _aexecute(self, arguments: dict[str, Any]) -> ToolOutcome:
         """Build, confirm, send and interpret (async)."""
         request = self.build_request(arguments)
-        if self._needs_confirmation(arguments):
-            answer = self._ask(arguments)
-            if inspect.isawaitable(answer):
-                answer = await answer
-            self._check_answer(bool(answer), arguments)
+        if self.confirm is not None and self.operation.is_destructive(arguments):
+            await aconfirm_call(self.confirm, self.name, arguments)
         response = await self.transport.asend(request)
         return self._outcome(request, interpret_response(response))
-
-    def _needs_confirmation(self, arguments: Mapping[str, Any]) -> bool:
-        """Whether a confirmation callback must approve this call."""
-        return self.confirm is not None and self.operation.is_destructive(arguments)
-
-    def _ask(self, arguments: dict[str, Any]) -> bool | Awaitable[bool]:
-        """Call the confirmation callback with a copy of the arguments."""
-        assert self.confirm is not None  # noqa: S101 - checked by the caller
-        return self.confirm(self.name, dict(arguments))
-
-    def _check_answer(self, approved: bool, arguments: Mapping[str, Any]) -> None:
-        """Refuse the call unless it was approved."""
-        if approved:
-            return
-        logger.info("%s not confirmed; nothing sent", self.name)
-        del arguments
-        raise ConfirmationDeniedError(
-            f"{self.name} changes or disrupts the live app, and the user did not "
-            "confirm this call, so nothing was sent.",
-            hint=(
-                "Do not repeat the call. Tell the user what you wanted to do and "
-                "ask them to confirm, or choose a read-only tool."
-            ),
-        )
 
     def _outcome(self, request: PusherRequest, output: Any) -> ToolOutcome:
         """Keep the request (without body) next to the result."""
@@ -181,25 +154,3 @@ def builtin_tools(
         if (include is None or name in include)
         and (operation.read_only or not read_only)
     ]
-
-
-def _resolve_sync(answer: bool | Awaitable[bool]) -> bool:
-    """Get a sync answer from a callback that may be async."""
-    if not inspect.isawaitable(answer):
-        return bool(answer)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return bool(asyncio.run(_await(answer)))
-    if inspect.iscoroutine(answer):
-        answer.close()
-    raise ConfigurationError(
-        "An async confirm callback cannot be awaited from a sync tool call inside a "
-        "running event loop.",
-        hint="Call the tool with ainvoke, or pass a plain (sync) confirm function.",
-    )
-
-
-async def _await(answer: Awaitable[bool]) -> bool:
-    """Await an awaitable answer."""
-    return bool(await answer)

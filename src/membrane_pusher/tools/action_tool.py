@@ -12,7 +12,10 @@
   exactly as the model sent it: no defaults, no added nulls;
 * an action that ran and failed (API error body, `actionRunId`) becomes a tool
   error with the message, error type and key and what to try next, while a
-  missing CLI or an expired login raises.
+  missing CLI or an expired login raises;
+* `metadata["read_only"]` and `metadata["destructive"]` come from the action's
+  Membrane type (`list-data-records` reads, `delete-data-record` destroys);
+  with a `confirm` callback, destructive actions run only when it approves.
 """
 
 from __future__ import annotations
@@ -27,17 +30,42 @@ from pydantic import Field
 from membrane_pusher.errors import ActionFailedError
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.tools.base import ValidatedTool
+from membrane_pusher.tools.confirmation import (
+    ConfirmCallback,
+    aconfirm_call,
+    confirm_call,
+)
 from membrane_pusher.tools.naming import slugify, tool_name
 from membrane_pusher.tools.results import ToolOutcome
 
 if TYPE_CHECKING:
     from membrane_pusher.membrane.models import Action
 
-__all__ = ["ActionRunner", "MembraneActionTool", "action_tool", "describe_action"]
+__all__ = [
+    "DESTRUCTIVE_ACTION_TYPES",
+    "READ_ONLY_ACTION_TYPES",
+    "ActionRunner",
+    "MembraneActionTool",
+    "action_flags",
+    "action_tool",
+    "describe_action",
+]
 
 logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION_CHARS = 1024
+
+# Membrane action types that only read data (GET-like); any other type,
+# unknown ones included, may write.
+READ_ONLY_ACTION_TYPES = frozenset(
+    {
+        "list-data-records",
+        "find-data-record-by-id",
+        "match-data-record",
+        "search-data-record",
+    }
+)
+DESTRUCTIVE_ACTION_TYPES = frozenset({"delete-data-record"})
 # C0/C1 controls, zero-width and bidirectional-override characters.
 _HIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
@@ -96,9 +124,18 @@ class MembraneActionTool(ValidatedTool):
     action_id: str
     connection_id: str
     form: Literal["run", "act"] = "run"
+    confirm: ConfirmCallback | None = Field(default=None, exclude=True)
+    """Asked before a destructive action runs; `None` runs it unasked."""
+
+    @property
+    def destructive(self) -> bool:
+        """Whether the action deletes data (from its Membrane type)."""
+        return (self.metadata or {}).get("destructive") is True
 
     def _execute(self, arguments: dict[str, Any]) -> ToolOutcome:
-        """Run the action (sync)."""
+        """Confirm when destructive, then run the action (sync)."""
+        if self.confirm is not None and self.destructive:
+            confirm_call(self.confirm, self.name, arguments)
         try:
             result = self.client.run_action(
                 self.action_id, self.connection_id, arguments, form=self.form
@@ -108,7 +145,9 @@ class MembraneActionTool(ValidatedTool):
         return _outcome(result)
 
     async def _aexecute(self, arguments: dict[str, Any]) -> ToolOutcome:
-        """Run the action (native async)."""
+        """Confirm when destructive, then run the action (native async)."""
+        if self.confirm is not None and self.destructive:
+            await aconfirm_call(self.confirm, self.name, arguments)
         try:
             result = await self.client.arun_action(
                 self.action_id, self.connection_id, arguments, form=self.form
@@ -127,6 +166,7 @@ def action_tool(
     form: Literal["run", "act"] = "run",
     repair: bool = False,
     max_output_chars: int = 4000,
+    confirm: ConfirmCallback | None = None,
 ) -> MembraneActionTool:
     """Build the tool for one Membrane action.
 
@@ -138,10 +178,12 @@ def action_tool(
         form: `"run"` for `membrane action run`, `"act"` for `membrane act`.
         repair: Whether to try safe argument repairs before refusing a call.
         max_output_chars: Longest content shown to the model.
+        confirm: Asked `(tool_name, arguments) -> bool` before a destructive
+            action runs (see `action_flags`); may be async.
 
     Returns:
-        The tool; `metadata` holds `membrane_action_id`, `membrane_action_key`
-        and `connection_id`.
+        The tool; `metadata` holds `membrane_action_id`, `membrane_action_key`,
+        `connection_id`, `read_only` and `destructive`.
     """
     original = action.input_schema if isinstance(action.input_schema, dict) else None
     tool = MembraneActionTool(
@@ -155,14 +197,29 @@ def action_tool(
         form=form,
         repair=repair,
         max_output_chars=max_output_chars,
+        confirm=confirm,
         metadata={
             "membrane_action_id": action.id,
             "membrane_action_key": action.key,
             "connection_id": connection_id,
+            **action_flags(action),
         },
     )
     logger.debug("tool %s built for action %s", tool.name, action.id)
     return tool
+
+
+def action_flags(action: Action) -> dict[str, bool]:
+    """`read_only` and `destructive` for an action, from its Membrane type.
+
+    An action without a type, or with one not listed here, counts as a
+    possible write that is not destructive.
+    """
+    kind = (action.type or "").strip().lower()
+    return {
+        "read_only": kind in READ_ONLY_ACTION_TYPES,
+        "destructive": kind in DESTRUCTIVE_ACTION_TYPES,
+    }
 
 
 def describe_action(action: Action) -> str:

@@ -56,6 +56,7 @@ _SHOWN_CHARS = 300
 @pass_state
 def command(
     state: CLIState,
+    *,
     target: TargetOptions,
     instruction: str,
     model_spec: str | None,

@@ -50,6 +50,7 @@ __all__ = ["command", "parse_json_object", "run_tool"]
 @pass_state
 def command(
     state: CLIState,
+    *,
     target: TargetOptions,
     tool_name: str,
     input_text: str,

@@ -101,8 +101,8 @@ def ensure_connection(
     """
     created = False
     with output.progress("Looking for a Pusher connection..."):
-        connection = None if connector_id else find_pusher_connection(
-            client.list_connections()
+        connection = (
+            None if connector_id else find_pusher_connection(client.list_connections())
         )
 
     if connection is None:
@@ -121,9 +121,7 @@ def _find_connector(client: MembraneClient, output: Output) -> str:
     with output.progress("Searching for the Pusher connector..."):
         hits = client.search_connectors("pusher")
     ids = [hit.id for hit in hits if hit.id]
-    named = [
-        hit.id for hit in hits if hit.id and "pusher" in (hit.name or "").lower()
-    ]
+    named = [hit.id for hit in hits if hit.id and "pusher" in (hit.name or "").lower()]
     if named or ids:
         return (named or ids)[0]
     raise NotFoundError(

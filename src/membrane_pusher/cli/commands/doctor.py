@@ -155,9 +155,7 @@ def _check_login(client: MembraneClient) -> Check:
             "not_logged_in",
         )
     where = ", ".join(
-        part
-        for part in (status.workspace and f"workspace {status.workspace}",)
-        if part
+        part for part in (status.workspace and f"workspace {status.workspace}",) if part
     )
     return Check("login", "ok", f"logged in{f' ({where})' if where else ''}")
 

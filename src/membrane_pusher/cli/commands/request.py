@@ -59,6 +59,7 @@ def _query_pair(text: str) -> tuple[str, str]:
 @pass_state
 def command(
     state: CLIState,
+    *,
     target: TargetOptions,
     path: str,
     method: str,

@@ -41,7 +41,9 @@ def install(state: CLIState) -> None:
     with state.output.progress("Installing soketi with npm ci..."):
         folder = install_soketi()
     if state.json_mode:
-        state.output.data({"installed": True, "path": str(folder), "fresh": not already})
+        state.output.data(
+            {"installed": True, "path": str(folder), "fresh": not already}
+        )
         return
     state.output.say(f"soketi {'was already' if already else 'is now'} installed.")
     state.output.text(str(folder))

@@ -58,6 +58,7 @@ _DESCRIPTION_WIDTH = 70
 @pass_state
 def command(
     state: CLIState,
+    *,
     target: TargetOptions,
     intents: tuple[str, ...],
     limit: int | None,

@@ -4,13 +4,19 @@ Each request is signed here (`auth_key`, `auth_timestamp`, `auth_version`,
 `body_md5`, `auth_signature`; HMAC-SHA256) with the current time, and sent with
 httpx and explicit timeouts. Only GET requests are retried, on network errors
 and 5xx answers: a write that may have reached the server is never repeated.
+
+Connections: one `httpx.Client` and one `httpx.AsyncClient` per transport,
+each created on first use and kept, so calls share pooled connections. For a
+loopback host (soketi on 127.0.0.1) they ignore proxy variables
+(`trust_env=False`), so `HTTP_PROXY` cannot reroute local traffic.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 from tenacity import (
@@ -21,6 +27,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from membrane_pusher.loopback import is_loopback_host
 from membrane_pusher.pusher.signing import sign_request
 from membrane_pusher.pusher.transports.responses import (
     PusherResponse,
@@ -29,6 +36,8 @@ from membrane_pusher.pusher.transports.responses import (
 )
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from membrane_pusher.pusher.config import PusherSettings
     from membrane_pusher.pusher.operations.base import PusherRequest
 
@@ -52,6 +61,12 @@ class _TransientError(Exception):
 class DirectTransport:
     """Sends signed requests to the Pusher HTTP API of one app.
 
+    Lifetime: the sync and async httpx clients are created on first use and
+    kept until `close()` / `aclose()` (or the end of a `with` / `async with`
+    block); a closed transport opens new clients when used again. The async
+    client belongs to the event loop that created it: used from another loop
+    (a later `asyncio.run`), the transport starts a fresh one there.
+
     Args:
         settings: App id, key, secret and host.
         timeout: Seconds for the whole request (connect is capped at 5 s).
@@ -71,8 +86,11 @@ class DirectTransport:
         """Create the transport; connections are opened on first use."""
         self.settings = settings
         self.timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self.trust_env = not is_loopback_host(settings.host)
         self._mock = transport
         self._client: httpx.Client | None = None
+        self._aclient: httpx.AsyncClient | None = None
+        self._aclient_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def app_id(self) -> str:
@@ -102,10 +120,44 @@ class DirectTransport:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        """Close the pooled sync connections."""
+        """Close the sync client's connections (the async one needs `aclose`)."""
         if self._client is not None:
             self._client.close()
             self._client = None
+
+    async def aclose(self) -> None:
+        """Close both clients' connections."""
+        self.close()
+        client, self._aclient = self._aclient, None
+        loop, self._aclient_loop = self._aclient_loop, None
+        if client is not None and loop is asyncio.get_running_loop():
+            await client.aclose()
+
+    def __enter__(self) -> Self:
+        """Use the transport in a `with` block; `close()` at the end."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the sync client."""
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        """Use the transport in an `async with` block; `aclose()` at the end."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close both clients."""
+        await self.aclose()
 
     def __repr__(self) -> str:
         """Name the host and app, never the secret."""
@@ -114,14 +166,35 @@ class DirectTransport:
             f"app_id={self.app_id!r})"
         )
 
-    def _send_once(self, request: PusherRequest) -> PusherResponse:
-        """One signed attempt (sync)."""
+    def _sync_client(self) -> httpx.Client:
+        """The shared sync client, created on first use."""
         if self._client is None:
             mock = self._mock if isinstance(self._mock, httpx.BaseTransport) else None
-            self._client = httpx.Client(timeout=self.timeout, transport=mock)
+            self._client = httpx.Client(
+                timeout=self.timeout, transport=mock, trust_env=self.trust_env
+            )
+        return self._client
+
+    def _async_client(self) -> httpx.AsyncClient:
+        """The shared async client of the running event loop."""
+        loop = asyncio.get_running_loop()
+        if self._aclient is None or self._aclient_loop is not loop:
+            # A client from a finished loop cannot be closed from this one;
+            # its pooled sockets are released when it is garbage collected.
+            mock = self._mock
+            self._aclient = httpx.AsyncClient(
+                timeout=self.timeout,
+                transport=mock if isinstance(mock, httpx.AsyncBaseTransport) else None,
+                trust_env=self.trust_env,
+            )
+            self._aclient_loop = loop
+        return self._aclient
+
+    def _send_once(self, request: PusherRequest) -> PusherResponse:
+        """One signed attempt (sync)."""
         url, params, content, headers = self._prepare(request)
         try:
-            answer = self._client.request(
+            answer = self._sync_client().request(
                 request.method, url, params=params, content=content, headers=headers
             )
         except httpx.HTTPError as error:
@@ -129,16 +202,14 @@ class DirectTransport:
         return self._finish(request, answer)
 
     async def _asend_once(self, request: PusherRequest) -> PusherResponse:
-        """One signed attempt (async; a client per call, bound to this loop)."""
-        mock = self._mock if isinstance(self._mock, httpx.AsyncBaseTransport) else None
+        """One signed attempt (async)."""
         url, params, content, headers = self._prepare(request)
-        async with httpx.AsyncClient(timeout=self.timeout, transport=mock) as client:
-            try:
-                answer = await client.request(
-                    request.method, url, params=params, content=content, headers=headers
-                )
-            except httpx.HTTPError as error:
-                raise _transient(request, None, _reason(error)) from error
+        try:
+            answer = await self._async_client().request(
+                request.method, url, params=params, content=content, headers=headers
+            )
+        except httpx.HTTPError as error:
+            raise _transient(request, None, _reason(error)) from error
         return self._finish(request, answer)
 
     def _prepare(

@@ -3,7 +3,8 @@
 With `upstream` in the workspace (`{"base_url", "app_id", "key", "secret"}` of a
 Pusher-protocol server such as soketi on 127.0.0.1), requests are signed with
 Pusher's HMAC scheme and sent with urllib. Without it, Pusher-shaped bodies are
-made up from the path, so the stand-in also works fully offline.
+made up from the path, so the stand-in also works fully offline. A loopback
+upstream is reached directly: proxy variables (`HTTP_PROXY`...) are ignored.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
+from membrane_pusher.loopback import is_loopback_url
 from membrane_pusher.pusher.signing import channel_auth, sign_request, user_auth
 
 __all__ = [
@@ -96,9 +98,12 @@ def forward(call: HttpCall, upstream: dict[str, Any]) -> HttpReply:
     if call.body:
         request.add_header("Content-Type", call.content_type or "application/json")
 
+    # An empty ProxyHandler: no proxy from the environment for a local server.
+    handlers = [urllib.request.ProxyHandler({})] if is_loopback_url(url) else []
+    opener = urllib.request.build_opener(*handlers)
     timeout = float(upstream.get("timeout", _DEFAULT_TIMEOUT))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with opener.open(request, timeout=timeout) as response:
             return HttpReply(
                 response.status, response.read().decode("utf-8", "replace")
             )
