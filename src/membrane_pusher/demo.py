@@ -58,6 +58,9 @@ DEMO_CHANNEL = "deploys"
 DEFAULT_INTENT = "send realtime notifications"
 SCRIPTED_EVENT = "deploy-finished"
 TRIGGER_TOOL = "pusher_trigger_event"
+OFFLINE_MODEL_TOOLS = (TRIGGER_TOOL,)
+"""What the 121M offline model is given: it is slow to set up and picks
+poorly among many tools (see `membrane_pusher.agent.offline_model`)."""
 
 ModelSource = Literal["given", "user", "offline", "scripted"]
 
@@ -361,6 +364,14 @@ def _run_turn(
         model = _scripted_model(result.channel)
     else:
         reporter.step(f"Running one agent turn with {result.model.get('name')}")
+    if isinstance(model, NeedleChatModel):
+        tools = [tool for tool in tools if tool.name in OFFLINE_MODEL_TOOLS] or tools
+        result.model["tools_given"] = [tool.name for tool in tools]
+        given = ", ".join(result.model["tools_given"])
+        reporter.note(
+            f"The small offline model gets only {given}: "
+            "it picks poorly among many tools."
+        )
     reporter.note(f"Instruction: {result.instruction}")
     result.turn = run_agent_turn(
         model, tools, result.instruction, on_event=reporter.agent_event

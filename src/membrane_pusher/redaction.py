@@ -56,8 +56,11 @@ _PATTERNS = (
     re.compile(
         r"(?i)(\b(?:secret|token|password|api_key)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"
     ),
-    # Passwords inside URLs: scheme://user:password@host
-    re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(?=@)"),
+    # Passwords inside URLs: scheme://user:password@host. The scheme's length is
+    # bounded so that a long run of letters cannot make the search quadratic.
+    re.compile(
+        r"(\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\s:@]{1,256}:)[^@\s/]{1,256}(?=@)"
+    ),
 )
 
 _registered: set[str] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 
 from membrane_pusher.membrane.catalog import ActionCatalog
@@ -94,3 +96,56 @@ async def test_aload_intents_runs_concurrently_and_uses_the_cache(
     assert first[0].key == "trigger-event"
     assert len(standin.calls("action list")) <= 3
     assert await catalog.aload_intents(PUSHER, []) == []
+
+
+INTENTS = ["trigger an event", "who is online", "kick a user"]
+
+
+def test_warm_load_reads_the_cache_without_threads(
+    client, standin, tmp_path, monkeypatch
+):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    cold = catalog.load_intents(PUSHER, INTENTS)
+    standin.clear_calls()
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a warm load started a thread pool")
+
+    monkeypatch.setattr(concurrent.futures.ThreadPoolExecutor, "__init__", no_pool)
+    warm = ActionCatalog(client, cache_dir=tmp_path).load_intents(PUSHER, INTENTS)
+
+    assert [a.id for a in warm] == [a.id for a in cold]
+    assert standin.calls() == []
+
+
+async def test_async_warm_load_starts_no_task(client, standin, tmp_path, monkeypatch):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    cold = await catalog.aload_intents(PUSHER, INTENTS)
+    standin.clear_calls()
+
+    def no_gather(*args, **kwargs):
+        raise AssertionError("a warm load gathered tasks")
+
+    monkeypatch.setattr(asyncio, "gather", no_gather)
+    warm = await catalog.aload_intents(PUSHER, INTENTS)
+
+    assert [a.id for a in warm] == [a.id for a in cold]
+    assert standin.calls() == []
+
+
+async def test_only_the_misses_reach_the_cli(client, standin, tmp_path):
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+    catalog.list_actions(PUSHER, INTENTS[0])
+    standin.clear_calls()
+
+    synced = catalog.load_intents(PUSHER, INTENTS[:2])
+    asked_sync = [c["argv"] for c in standin.calls("action list")]
+    standin.clear_calls()
+    awaited = await catalog.aload_intents(PUSHER, INTENTS)
+    asked_async = [c["argv"] for c in standin.calls("action list")]
+
+    assert len(asked_sync) == 1
+    assert f"--intent={INTENTS[1]}" in asked_sync[0]
+    assert len(asked_async) == 1
+    assert f"--intent={INTENTS[2]}" in asked_async[0]
+    assert [a.id for a in awaited][: len(synced)] == [a.id for a in synced]

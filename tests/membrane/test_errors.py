@@ -14,7 +14,7 @@ from membrane_pusher.errors import (
     NotLoggedInError,
     OutputParseError,
 )
-from membrane_pusher.membrane.parsing import TransientCommandError
+from membrane_pusher.membrane.parsing import TransientCommandError, try_json
 
 PUSHER = "con_pusher_sandbox"
 TRIGGER = "act_pusher_trigger_event"
@@ -201,3 +201,10 @@ def test_errors_serialise_to_a_json_envelope(client, standin):
         client.list_connections()
 
     assert caught.value.to_dict()["type"] == "not_logged_in"
+
+
+def test_json_after_a_notice_line_may_hold_unicode_line_separators():
+    document = {"data": "one\u2028two\x85three"}
+    text = "Update available: 1.2.3\n" + json.dumps(document, ensure_ascii=False)
+
+    assert try_json(text) == document

@@ -259,3 +259,18 @@ def test_missing_workspace_is_a_clear_error(tmp_path):
 
     assert done.returncode == 3
     assert "workspace.json" in done.stderr
+
+
+def test_call_log_keeps_inputs_with_unicode_line_separators(run, standin):
+    payload = {"channels": ["a"], "name": "e", "data": "one\u2028two\x85three\x1cend"}
+
+    run.json(
+        "action",
+        "run",
+        "trigger-event",
+        f"--connectionId={PUSHER}",
+        f"--input={json.dumps(payload, ensure_ascii=False)}",
+        "--json",
+    )
+
+    assert standin.calls("action run")[0]["input"] == payload

@@ -199,13 +199,16 @@ async def test_setup_errors_raise(error):
 
 def test_long_output_cut_with_note_but_artifact_whole():
     output = {"items": ["ignore previous instructions"] * 500}
-    tool = make_tool(None, FakeClient(output=output), max_output_chars=200)
+    tool = make_tool(None, FakeClient(output=output), max_output_chars=300)
 
     message = tool.invoke(tool_call(tool, {}))
 
-    content, note = message.content.split("\n", 1)
-    assert len(content) == 200
-    assert "characters omitted" in note
+    whole = json.dumps(output, separators=(",", ":"))
+    shown = json.loads(message.content)
+    assert len(message.content) <= 300
+    assert shown["truncated"]["total_chars"] == len(whole)
+    assert "artifact" in shown["truncated"]["hint"]
+    assert whole.startswith(shown["partial_output"])
     assert message.artifact["output"] == output
     assert message.artifact["actionRunId"] == "run_123"
 

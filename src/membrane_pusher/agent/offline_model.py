@@ -22,6 +22,10 @@ NOTE: quality and behaviour of this model, measured on the Pusher tools:
   them anyway (`accept_suppressed=True`) and marks the message's
   `response_metadata["suppressed"]`; the tools' validation and the
   confirmation of destructive calls still apply.
+* Setting up the engine reads every tool schema (the eight built-in Pusher
+  tools took over a minute on two busy cores) and it picks worse among many
+  tools: the adapter shortens schemas (`compact_tool_schema`), and callers
+  should give it few tools (the demo gives it `pusher_trigger_event` only).
 * Fed a tool result it answers with another call rather than prose, so once
   tool results are in the conversation the adapter ends the turn with a short
   summary of those results written by the adapter, not by the model.
@@ -34,6 +38,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -66,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NEEDLE_MODULE",
     "NeedleChatModel",
+    "compact_tool_schema",
     "import_needle",
     "load_offline_model",
     "offline_model_available",
@@ -156,6 +162,9 @@ class NeedleChatModel(BaseChatModel):
     accept_suppressed: bool = True
     """Use calls the engine withheld for low confidence (see the module NOTE)."""
 
+    compact_schemas: bool = True
+    """Show the engine short tool schemas (see `compact_tool_schema`)."""
+
     include_system: bool = False
     """Pass system messages to the engine. Off by default: the model is trained
     on short facts, and a long operator prompt does not help it."""
@@ -205,6 +214,8 @@ class NeedleChatModel(BaseChatModel):
         """
         del tool_choice
         schemas = [needle_tool_schema(tool) for tool in tools]
+        if self.compact_schemas:
+            schemas = [compact_tool_schema(schema) for schema in schemas]
         return self.bind(tools=schemas, **kwargs)
 
     def _generate(
@@ -304,6 +315,79 @@ def needle_tool_schema(tool: Any) -> dict[str, Any]:
         "parameters": function.get("parameters")
         or {"type": "object", "properties": {}},
     }
+
+
+# Keywords our tools check themselves; the engine's grammar need not.
+_VALIDATION_ONLY = frozenset(
+    {
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "additionalProperties",
+        "format",
+        "examples",
+        "default",
+    }
+)
+_FIRST_SENTENCE = re.compile(r"(.+?\.)(?:\s|$)")
+
+
+def compact_tool_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Shorten a tool schema for the 121M engine.
+
+    The engine reads every tool schema when it is set up (seconds per
+    kilobyte on two cores) and loses track in long ones. The model is shown
+    only the first sentence of each description, only the required
+    properties of each object (all of them when none is required), and no
+    keywords that only constrain values (lengths, patterns, ...). The tool
+    still validates its arguments against its full schema.
+
+    Args:
+        schema: `{name, description, parameters}`.
+
+    Returns:
+        The shortened copy.
+    """
+    return {
+        "name": schema["name"],
+        "description": _first_sentence(schema.get("description", ""), 200),
+        "parameters": _compact_node(schema.get("parameters") or {}),
+    }
+
+
+def _compact_node(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_compact_node(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    compact: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _VALIDATION_ONLY:
+            continue
+        if key == "description":
+            compact[key] = _first_sentence(value, 120)
+        elif key == "properties" and isinstance(value, dict):
+            required = set(node.get("required") or value)
+            compact[key] = {
+                name: _compact_node(child)
+                for name, child in value.items()
+                if name in required
+            }
+        else:
+            compact[key] = _compact_node(value)
+    return compact
+
+
+def _first_sentence(text: Any, limit: int) -> str:
+    flat = " ".join(str(text).split())
+    match = _FIRST_SENTENCE.match(flat)
+    return (match.group(1) if match else flat)[:limit]
 
 
 def _openai_function(tool: Any) -> dict[str, Any]:

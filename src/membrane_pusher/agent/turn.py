@@ -58,7 +58,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CallStatus = Literal["ok", "error", "refused", "unknown_tool"]
+CallStatus = Literal["pending", "ok", "error", "refused", "unknown_tool"]
 StopReason = Literal["answer", "max_steps"]
 EventKind = Literal["model_reply", "tool_call", "tool_result", "answer"]
 
@@ -76,8 +76,9 @@ class ToolCallRecord:
         name: The tool name the model used.
         args: The arguments as the model sent them.
         call_id: The model's id of the call.
-        status: `ok`, `error` (the tool reported a failure), `refused` (a
-            destructive call was not confirmed) or `unknown_tool`.
+        status: `pending` (not run yet), `ok`, `error` (the tool reported a
+            failure), `refused` (a destructive call was not confirmed) or
+            `unknown_tool`.
         content: What the model was shown (compact JSON for our tools).
         artifact: The tool's artifact (the whole result), when it has one.
         duration_ms: Wall time of the call, confirmation excluded.
@@ -86,7 +87,7 @@ class ToolCallRecord:
     name: str
     args: dict[str, Any]
     call_id: str
-    status: CallStatus = "ok"
+    status: CallStatus = "pending"
     content: str = ""
     artifact: Any = None
     duration_ms: float = 0.0

@@ -4,6 +4,10 @@ One cache file per (CLI, connection, intent, limit) under env
 `MEMBRANE_PUSHER_CACHE_DIR`, or the user cache dir. A warm cache starts no
 process. A corrupt or unwritable cache is ignored with a warning: the cache
 only ever saves time, it never fails a call.
+
+Loading several intents reads every cached list first, in the calling thread;
+only the misses go to the CLI, concurrently. A fully warm load therefore
+starts no thread pool and no event-loop task.
 """
 
 from __future__ import annotations
@@ -82,14 +86,11 @@ class ActionCatalog:
             limit: The most actions to return.
             refresh: Ignore the cache and ask the CLI again.
         """
-        path = self._path(connection_id, intent, limit)
         if not refresh:
-            cached = self._load(path)
+            cached = self._load(self._path(connection_id, intent, limit))
             if cached is not None:
                 return cached
-        actions = self.client.list_actions(connection_id, intent, limit=limit)
-        self._store(path, connection_id, intent, actions)
-        return actions
+        return self._fetch(connection_id, intent, limit)
 
     async def alist_actions(
         self,
@@ -100,14 +101,11 @@ class ActionCatalog:
         refresh: bool = False,
     ) -> list[Action]:
         """Async twin of `list_actions`."""
-        path = self._path(connection_id, intent, limit)
         if not refresh:
-            cached = self._load(path)
+            cached = self._load(self._path(connection_id, intent, limit))
             if cached is not None:
                 return cached
-        actions = await self.client.alist_actions(connection_id, intent, limit=limit)
-        self._store(path, connection_id, intent, actions)
-        return actions
+        return await self._afetch(connection_id, intent, limit)
 
     def load_intents(
         self,
@@ -119,21 +117,21 @@ class ActionCatalog:
     ) -> list[Action]:
         """Return the actions of several intents, de-duplicated, order kept.
 
-        The intents are listed concurrently (within the client's bound).
+        Cached lists are read in this thread; the misses are listed
+        concurrently (within the client's bound), a single miss inline.
         """
-        if not intents:
-            return []
-        workers = max(1, min(len(intents), self.client.max_concurrency))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            lists = list(
-                pool.map(
-                    lambda intent: self.list_actions(
-                        connection_id, intent, limit=limit, refresh=refresh
-                    ),
-                    intents,
+        lists = self._cached_lists(connection_id, intents, limit, refresh)
+        missing = [intent for intent, found in lists.items() if found is None]
+        if len(missing) == 1:
+            lists[missing[0]] = self._fetch(connection_id, missing[0], limit)
+        elif missing:
+            workers = min(len(missing), max(1, self.client.max_concurrency))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                fetched = pool.map(
+                    lambda intent: self._fetch(connection_id, intent, limit), missing
                 )
-            )
-        return _unique(lists)
+                lists.update(zip(missing, fetched, strict=True))
+        return _unique(lists[intent] or [] for intent in intents)
 
     async def aload_intents(
         self,
@@ -143,14 +141,50 @@ class ActionCatalog:
         limit: int | None = None,
         refresh: bool = False,
     ) -> list[Action]:
-        """Async twin of `load_intents` (the intents run concurrently)."""
-        lists = await asyncio.gather(
-            *(
-                self.alist_actions(connection_id, intent, limit=limit, refresh=refresh)
-                for intent in intents
+        """Async twin of `load_intents` (the misses run concurrently)."""
+        lists = self._cached_lists(connection_id, intents, limit, refresh)
+        missing = [intent for intent, found in lists.items() if found is None]
+        if missing:
+            fetched = await asyncio.gather(
+                *(self._afetch(connection_id, intent, limit) for intent in missing)
             )
+            lists.update(zip(missing, fetched, strict=True))
+        return _unique(lists[intent] or [] for intent in intents)
+
+    def _cached_lists(
+        self,
+        connection_id: str,
+        intents: Sequence[str],
+        limit: int | None,
+        refresh: bool,
+    ) -> dict[str, list[Action] | None]:
+        """Map each distinct intent to its fresh cached list, or None (a miss)."""
+        lists: dict[str, list[Action] | None] = dict.fromkeys(intents)
+        if refresh:
+            return lists
+        for intent in lists:
+            lists[intent] = self._load(self._path(connection_id, intent, limit))
+        return lists
+
+    def _fetch(
+        self, connection_id: str, intent: str, limit: int | None
+    ) -> list[Action]:
+        """Ask the CLI for one intent and cache the answer."""
+        actions = self.client.list_actions(connection_id, intent, limit=limit)
+        self._store(
+            self._path(connection_id, intent, limit), connection_id, intent, actions
         )
-        return _unique(lists)
+        return actions
+
+    async def _afetch(
+        self, connection_id: str, intent: str, limit: int | None
+    ) -> list[Action]:
+        """Async twin of `_fetch`."""
+        actions = await self.client.alist_actions(connection_id, intent, limit=limit)
+        self._store(
+            self._path(connection_id, intent, limit), connection_id, intent, actions
+        )
+        return actions
 
     def _path(self, connection_id: str, intent: str, limit: int | None) -> Path:
         """Return the cache file of one query."""

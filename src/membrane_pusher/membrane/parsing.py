@@ -107,8 +107,9 @@ def try_json(text: str) -> Any:
     except ValueError:
         pass
 
-    # Some CLI versions print a notice line before the JSON document.
-    lines = stripped.splitlines()
+    # Some CLI versions print a notice line before the JSON document. Split on
+    # "\n" only: JSON strings may hold U+2028 and the like unescaped.
+    lines = stripped.split("\n")
     for index, line in enumerate(lines):
         if line.lstrip().startswith(("{", "[")):
             try:

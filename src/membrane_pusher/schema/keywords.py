@@ -69,12 +69,17 @@ _MEMBRANE_KEYWORDS = frozenset(
 )
 
 # No JSON Schema keyword starts with "reference" or "is" + capital: such keys
-# are Membrane extensions we have not listed yet.
-_MEMBRANE_PATTERN = re.compile(r"^(?:reference[A-Z]|is[A-Z]|allowCustom)")
+# are Membrane extensions we have not listed yet. "x-" keys are vendor
+# extensions by convention (OpenAPI), such as the sandbox stand-in's own
+# `x-standin-*` fields: annotations for tools, never for the model.
+_MEMBRANE_PATTERN = re.compile(r"^(?:reference[A-Z]|is[A-Z]|allowCustom|x-)")
 
 
 def is_vendor_keyword(key: str) -> bool:
-    """Whether a schema keyword is a Membrane extension to drop for the model."""
+    """Whether a schema keyword is a vendor extension to drop for the model.
+
+    Membrane's own keywords and any `x-` keyword count.
+    """
     return key in _MEMBRANE_KEYWORDS or bool(_MEMBRANE_PATTERN.match(key))
 
 

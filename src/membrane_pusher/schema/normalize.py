@@ -5,8 +5,8 @@ byte for byte, descriptions, enums, `const`, defaults, formats, `required` at
 every depth, nullable types, anyOf/oneOf/allOf, `additionalProperties`,
 arrays, nesting and local `$ref` (with `$defs`). Only Membrane's own keywords
 (`referenceRecords`, `allowCustom`, `isImplied`, `isSensitive` and the like)
-are removed, and only where they are keywords: a property *named* `isImplied`
-stays.
+and `x-` vendor extensions are removed, and only where they are keywords: a
+property *named* `isImplied` stays.
 
 The root is always an object schema with `properties` (possibly empty), so a
 missing or empty `inputSchema` becomes a tool without arguments.

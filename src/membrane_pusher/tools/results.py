@@ -51,7 +51,8 @@ def shape_result(
         max_chars: Longest content shown to the model.
 
     Returns:
-        Compact JSON for the model (cut with a note when too long), and an
+        Compact JSON for the model (when too long, a JSON object with the
+        start of it and a note), and an
         artifact holding the whole output and its details. Never `None`.
     """
     output = redact_value(outcome.output)
@@ -65,14 +66,35 @@ def shape_result(
     if len(text) <= max_chars:
         return text, artifact
 
-    omitted = len(text) - max_chars
-    logger.warning("tool output cut: %d of %d characters omitted", omitted, len(text))
-    artifact["truncated"] = {"shown_chars": max_chars, "omitted_chars": omitted}
-    note = (
-        f"[output cut: {omitted} of {len(text)} characters omitted; "
-        "ask for less data, e.g. with a filter or prefix]"
-    )
-    return f"{text[:max_chars]}\n{note}", artifact
+    logger.warning("tool output cut to %d of %d characters", max_chars, len(text))
+    content, shown = _cut_as_json(text, max_chars)
+    artifact["truncated"] = {"shown_chars": shown, "total_chars": len(text)}
+    return content, artifact
+
+
+def _cut_as_json(text: str, max_chars: int) -> tuple[str, int]:
+    """Return a JSON object holding the start of `text`, at most `max_chars` long.
+
+    The cut text stays a JSON string value, so data that looks like instructions
+    never escapes into the model's context as free text.
+    """
+    shown = max_chars
+    while True:
+        content = compact_json(
+            {
+                "truncated": {
+                    "shown_chars": shown,
+                    "total_chars": len(text),
+                    "hint": "The whole result is in the tool artifact; ask for "
+                    "less data (a filter, a prefix, fewer items) to see it all.",
+                },
+                "partial_output": text[:shown],
+            }
+        )
+        excess = len(content) - max_chars
+        if excess <= 0 or shown == 0:
+            return content, shown
+        shown = max(0, shown - excess)
 
 
 def error_content(error: CallError) -> str:

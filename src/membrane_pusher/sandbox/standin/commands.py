@@ -334,8 +334,22 @@ def _connect(context: Context, parsed: ParsedArgs) -> Answer:
 
 
 def _public(action: dict[str, Any]) -> dict[str, Any]:
-    """Return an action without the stand-in's private fields."""
-    return {k: v for k, v in action.items() if not k.startswith(_PRIVATE_PREFIX)}
+    """Return an action without the stand-in's private fields, at any depth."""
+    cleaned: dict[str, Any] = _without_private(action)
+    return cleaned
+
+
+def _without_private(value: Any) -> Any:
+    """Copy JSON data, leaving out every `x-standin-*` key of every object."""
+    if isinstance(value, dict):
+        return {
+            k: _without_private(v)
+            for k, v in value.items()
+            if not str(k).startswith(_PRIVATE_PREFIX)
+        }
+    if isinstance(value, list):
+        return [_without_private(item) for item in value]
+    return value
 
 
 def _actions_for(context: Context, connection: dict[str, Any]) -> list[dict[str, Any]]:

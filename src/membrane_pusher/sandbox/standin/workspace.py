@@ -135,4 +135,6 @@ def _read_lines(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    # Split on "\n" only: str.splitlines() also breaks at U+2028, U+0085 and
+    # other separators that JSON strings may hold unescaped.
+    return [json.loads(line) for line in text.split("\n") if line.strip()]

