@@ -35,11 +35,10 @@ SECRET_ENV_VARS = (
     "MEMBRANE_ACCESS_TOKEN",
     "PUSHER_SECRET",
     "PUSHER_APP_SECRET",
-    "MEMBRANE_PUSHER_PUSHER_SECRET",
 )
 
 # Environment variables holding URLs whose password part is a secret.
-SECRET_URL_ENV_VARS = ("PUSHER_URL", "MEMBRANE_PUSHER_PUSHER_URL")
+SECRET_URL_ENV_VARS = ("PUSHER_URL",)
 
 # Secrets shorter than this are not redacted by value: replacing every "a" or
 # "12" in a text would destroy it and protect nothing.

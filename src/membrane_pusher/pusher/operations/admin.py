@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from membrane_pusher.errors import InvalidArgumentsError
 from membrane_pusher.pusher import request_guard, rules
 from membrane_pusher.pusher.operations.base import Operation, PusherRequest
+from membrane_pusher.pusher.operations.events import user_id_schema
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,13 +44,7 @@ TERMINATE_USER_CONNECTIONS = Operation(
     schema={
         "type": "object",
         "properties": {
-            "user_id": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": rules.MAX_USER_ID_LENGTH,
-                "pattern": f"^{rules.CHANNEL_CHARACTERS}+$",
-                "description": "The id the user signed in with.",
-            },
+            "user_id": user_id_schema("The id the user signed in with."),
         },
         "required": ["user_id"],
         "additionalProperties": False,

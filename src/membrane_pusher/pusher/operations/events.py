@@ -53,6 +53,17 @@ SOCKET_ID_SCHEMA: dict[str, Any] = {
 }
 
 
+def user_id_schema(description: str) -> dict[str, Any]:
+    """Return the schema of a signed-in user's id, with its own description."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": rules.MAX_USER_ID_LENGTH,
+        "pattern": _CHANNEL_PATTERN,
+        "description": description,
+    }
+
+
 def _info_schema(description: str) -> dict[str, Any]:
     """Return the schema of an `info` attribute list for triggers."""
     return {
@@ -270,13 +281,7 @@ SEND_TO_USER = Operation(
     schema={
         "type": "object",
         "properties": {
-            "user_id": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": rules.MAX_USER_ID_LENGTH,
-                "pattern": _CHANNEL_PATTERN,
-                "description": "The signed-in user's id, as given at sign-in.",
-            },
+            "user_id": user_id_schema("The signed-in user's id, as given at sign-in."),
             "event": EVENT_SCHEMA,
             "data": DATA_SCHEMA,
         },
