@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from fake_membrane import FakeClient
 from membrane_pusher.formats import (
     anthropic_key_aliases,
     from_provider_arguments,
@@ -27,21 +28,9 @@ IDS = [c["id"] for c in CASES]
 KEY = r"^[a-zA-Z0-9_.-]{1,64}$"
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    def run_action(self, action_id, connection_id, arguments, *, form="run"):  # noqa: ARG002 - client signature
-        self.sent.append(arguments)
-        return {"output": None, "actionRunId": "run_1"}
-
-    async def arun_action(self, action_id, connection_id, arguments, *, form="run"):  # noqa: ARG002 - client signature
-        return self.run_action(action_id, connection_id, arguments)
-
-
 def make_tool(schema, client=None, **metadata):
     action = Action(id="act_1", key="do.it", name="Do it", inputSchema=schema)
-    tool = action_tool(action, client or Recorder(), "con_1")
+    tool = action_tool(action, client or FakeClient(), "con_1")
     tool.metadata = {**(tool.metadata or {}), **metadata}
     return tool
 
@@ -104,7 +93,7 @@ def test_openai_plain_has_properties_and_items_everywhere(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 async def test_openai_strict_rules_and_calls_mapped_back(case):
-    client = Recorder()
+    client = FakeClient()
     tool = make_tool(case["schema"], client)
     function = to_openai_tool(tool, strict=True)["function"]
     parameters = function["parameters"]
@@ -180,7 +169,7 @@ def test_strict_falls_back_per_tool_and_logs(schema, caplog):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 async def test_anthropic_root_keys_and_mapping_back(case):
-    client = Recorder()
+    client = FakeClient()
     tool = make_tool(case["schema"], client)
     schema = to_anthropic_tool(tool)["input_schema"]
     aliases = {v: k for k, v in anthropic_key_aliases(tool).items()}
@@ -234,7 +223,7 @@ def test_root_union_lifted_with_combinations_described():
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 async def test_gemini_subset_and_calls_pass(case):
-    client = Recorder()
+    client = FakeClient()
     tool = make_tool(case["schema"], client)
     declaration = to_gemini_tool(tool)
     bound = tool.for_provider("gemini")

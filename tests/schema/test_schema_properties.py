@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from fake_membrane import FakeClient
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.schema.refs import resolve_local_ref
 from membrane_pusher.schema.validate import ArgumentValidator
@@ -98,23 +99,11 @@ def valid_values(case_id: str, schema: dict[str, Any]) -> Any:
     return from_schema(schema)
 
 
-class RecordingClient:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    def run_action(self, action_id, connection_id, arguments, *, form="run"):  # noqa: ARG002 - client signature
-        self.sent.append(arguments)
-        return {"output": {"ok": True}, "actionRunId": "run_1"}
-
-    async def arun_action(self, action_id, connection_id, arguments, *, form="run"):
-        return self.run_action(action_id, connection_id, arguments, form=form)
-
-
 @pytest.mark.parametrize(
     ("case_id", "schema"), list(zip(IDS, SCHEMAS, strict=True)), ids=IDS
 )
 def test_generated_valid_arguments_pass_and_reach_the_action_unchanged(case_id, schema):
-    client = RecordingClient()
+    client = FakeClient()
     tool = action_tool(Action(id="act_1", key="k", inputSchema=schema), client, "con_1")
 
     @settings(SETTINGS, max_examples=10)

@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from fake_membrane import FakeClient
 from langchain_core.messages import ToolMessage
 
+from fake_membrane import FakeClient
 from membrane_pusher.errors import (
     ActionFailedError,
     CLINotFoundError,

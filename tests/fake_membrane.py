@@ -1,4 +1,8 @@
-"""A stand-in for `MembraneClient.run_action` / `arun_action` that records calls."""
+"""A stand-in for `MembraneClient.run_action` / `arun_action` that records calls.
+
+Shared by the tool, schema and format tests (tests/ is on `sys.path` through
+tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,11 @@ class FakeClient:
         self.output = {"ok": True} if output is None else output
         self.error = error
         self.calls: list[tuple[str, str, Any, str]] = []
+
+    @property
+    def sent(self) -> list[Any]:
+        """The argument objects of every run, in order."""
+        return [arguments for _, _, arguments, _ in self.calls]
 
     def run_action(self, action_id, connection_id, arguments, *, form="run"):
         self.calls.append((action_id, connection_id, arguments, form))
