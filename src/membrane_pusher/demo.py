@@ -30,6 +30,7 @@ from langchain_core.messages import AIMessage
 
 from membrane_pusher.agent.chat_models import load_chat_model
 from membrane_pusher.agent.offline_model import NeedleChatModel
+from membrane_pusher.agent.tool_choice import tools_for_offline_model
 from membrane_pusher.agent.turn import AgentEvent, AgentTurn, run_agent_turn
 from membrane_pusher.errors import ConfigurationError
 
@@ -58,9 +59,10 @@ DEMO_CHANNEL = "deploys"
 DEFAULT_INTENT = "send realtime notifications"
 SCRIPTED_EVENT = "deploy-finished"
 TRIGGER_TOOL = "pusher_trigger_event"
-OFFLINE_MODEL_TOOLS = (TRIGGER_TOOL,)
-"""What the 121M offline model is given: it is slow to set up and picks
-poorly among many tools (see `membrane_pusher.agent.offline_model`)."""
+OFFLINE_MODEL_TOOL_LIMIT = 1
+"""How many tools the 121M offline model gets in the demo: its instruction
+needs one, and the model is slow to set up and picks poorly among many (see
+`membrane_pusher.agent.tool_choice`)."""
 
 ModelSource = Literal["given", "user", "offline", "scripted"]
 
@@ -365,7 +367,9 @@ def _run_turn(
     else:
         reporter.step(f"Running one agent turn with {result.model.get('name')}")
     if isinstance(model, NeedleChatModel):
-        tools = [tool for tool in tools if tool.name in OFFLINE_MODEL_TOOLS] or tools
+        tools = tools_for_offline_model(
+            tools, result.instruction, limit=OFFLINE_MODEL_TOOL_LIMIT
+        )
         result.model["tools_given"] = [tool.name for tool in tools]
         given = ", ".join(result.model["tools_given"])
         reporter.note(

@@ -425,67 +425,67 @@ def _raw_method_rule(draw: st.DrawFn, arguments: dict[str, Any]) -> None:
 
 MUTATIONS: dict[str, list[Mutation]] = {
     "pusher_trigger_event": [
+        _trigger_rule,
+        _trigger_rule,
         *_common(
             _TRIGGER_FIELDS,
             ("channels", "event", "data"),
             {**_EVENT_WRONG, "channels": NOT_ARRAY},
         ),
-        _trigger_rule,
-        _trigger_rule,
     ],
     "pusher_trigger_batch": [
+        _batch_rule,
+        _batch_rule,
         *_common(("events",), ("events",), {"events": NOT_ARRAY}),
-        _batch_rule,
-        _batch_rule,
     ],
     "pusher_list_channels": [
+        _list_channels_rule,
+        _list_channels_rule,
         *_common(("prefix", "info"), (), {"prefix": NOT_STRING, "info": NOT_ARRAY}),
-        _list_channels_rule,
-        _list_channels_rule,
     ],
     "pusher_get_channel": [
+        _get_channel_rule,
+        _get_channel_rule,
         *_common(
             ("channel", "info"),
             ("channel",),
             {"channel": NOT_STRING, "info": NOT_ARRAY},
         ),
-        _get_channel_rule,
-        _get_channel_rule,
     ],
     "pusher_list_presence_users": [
+        _presence_users_rule,
+        _presence_users_rule,
         *_common(("channel",), ("channel",), {"channel": NOT_STRING}),
-        _presence_users_rule,
-        _presence_users_rule,
     ],
     "pusher_terminate_user_connections": [
+        _user_rule,
+        _user_rule,
         *_common(("user_id",), ("user_id",), {"user_id": NOT_STRING}),
-        _user_rule,
-        _user_rule,
     ],
     "pusher_send_to_user": [
+        _send_to_user_rule,
+        _send_to_user_rule,
         *_common(
             ("user_id", "event", "data"),
             ("user_id", "event", "data"),
             {"user_id": NOT_STRING, "event": NOT_STRING},
         ),
-        _send_to_user_rule,
-        _send_to_user_rule,
     ],
     "pusher_api_request": [
-        *_common(
-            ("method", "path", "query", "body"),
-            ("method", "path"),
-            {"method": NOT_STRING, "path": NOT_STRING, "query": NOT_OBJECT},
-        ),
         _raw_path_rule,
         _raw_path_rule,
         _raw_query_rule,
         _raw_body_rule,
         _raw_method_rule,
+        *_common(
+            ("method", "path", "query", "body"),
+            ("method", "path"),
+            {"method": NOT_STRING, "path": NOT_STRING, "query": NOT_OBJECT},
+        ),
     ],
 }
-"""Per tool: the mutations to choose from (rule breaks listed more than once
-are drawn more often than the generic schema breaks)."""
+"""Per tool: the mutations to choose from. Rule breaks come first and some
+twice, because hypothesis draws the first entries of a list more often."""
 
 
 @st.composite
@@ -497,6 +497,6 @@ def _mutated(draw: st.DrawFn, tool: str) -> PusherCall:
     return PusherCall(tool, arguments)
 
 
-def invalid_pusher_calls() -> st.SearchStrategy[PusherCall]:
-    """A call of any built-in tool, broken by one mutation."""
-    return st.one_of(*(_mutated(tool) for tool in MUTATIONS))
+def invalid_pusher_calls(tool: str) -> st.SearchStrategy[PusherCall]:
+    """A call of one built-in tool, broken by one mutation."""
+    return _mutated(tool)

@@ -163,12 +163,19 @@ def allowed_channel_info(channel: str) -> list[str]:
     return allowed
 
 
+def _attributes(draw: st.DrawFn, allowed: list[str]) -> list[str]:
+    """Some distinct attributes out of `allowed` (possibly none)."""
+    if not allowed:
+        return []
+    return draw(st.lists(st.sampled_from(allowed), unique=True))
+
+
 def _options(draw: st.DrawFn, arguments: dict[str, Any], allowed: list[str]) -> None:
     """Maybe add `socket_id` (or null) and an allowed `info` list."""
     if draw(st.booleans()):
         arguments["socket_id"] = draw(st.none() | socket_ids)
     if draw(st.booleans()):
-        arguments["info"] = draw(st.lists(st.sampled_from(allowed), unique=True))
+        arguments["info"] = _attributes(draw, allowed)
 
 
 def _sent_options(body: dict[str, Any], arguments: dict[str, Any]) -> None:
@@ -261,7 +268,7 @@ def list_channels(draw: st.DrawFn) -> PusherCall:
     prefix = arguments.get("prefix", "")
     if draw(st.booleans()):
         allowed = ["user_count"] if prefix.startswith(PRESENCE) else []
-        arguments["info"] = draw(st.lists(st.sampled_from(allowed), unique=True))
+        arguments["info"] = _attributes(draw, allowed)
 
     query = {}
     if prefix:
@@ -281,7 +288,7 @@ def get_channel(draw: st.DrawFn) -> PusherCall:
     arguments: dict[str, Any] = {"channel": channel}
     if draw(st.booleans()):
         allowed = allowed_channel_info(channel)
-        arguments["info"] = draw(st.lists(st.sampled_from(allowed), unique=True))
+        arguments["info"] = _attributes(draw, allowed)
 
     query = {"info": ",".join(arguments["info"])} if arguments.get("info") else None
     path = f"/apps/{APP_ID}/channels/{channel}"
@@ -409,6 +416,6 @@ VALID_STRATEGIES: dict[str, st.SearchStrategy[PusherCall]] = {
 }
 
 
-def valid_pusher_calls() -> st.SearchStrategy[PusherCall]:
-    """A valid call of any of the eight built-in tools."""
-    return st.one_of(*VALID_STRATEGIES.values())
+def valid_pusher_calls(tool: str) -> st.SearchStrategy[PusherCall]:
+    """A valid call of one built-in tool."""
+    return VALID_STRATEGIES[tool]

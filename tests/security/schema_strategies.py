@@ -1,12 +1,14 @@
-"""A small JSON-Schema-to-hypothesis generator for the fuzz tests.
+"""JSON-Schema-to-hypothesis strategies for the fuzz tests.
 
-hypothesis-jsonschema 0.23.1 breaks on object schemas with the installed
-hypothesis 6.170 (`'many' object has no attribute 'more'`) and cannot follow
-recursive `$ref`s, so the tests use this generator instead. It covers the
-keywords the shared cases and Pusher operations use (type and type lists,
-properties/required/additionalProperties, items, enum, const, anyOf/oneOf/allOf,
-local `$ref`, string and number bounds, pattern via `from_regex`). It aims close;
-callers keep only values that plain jsonschema accepts.
+`case_strategy` uses `hypothesis_jsonschema.from_schema` for every schema it
+can handle. hypothesis-jsonschema cannot generate from recursive `$ref`s (a
+`$defs` entry that refers back to itself); for those schemas alone this module
+keeps a small generator of its own, `from_json_schema`, which follows `$ref`
+to a fixed depth. It covers the keywords the shared cases use (type and type
+lists, properties/required/additionalProperties, items, enum, const,
+anyOf/oneOf/allOf, local `$ref`, string and number bounds, pattern via
+`from_regex`). It aims close; callers keep only values that plain jsonschema
+accepts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
 
 JSON_SCALARS = st.one_of(
     st.none(),
@@ -32,8 +35,57 @@ ANY_JSON = st.recursive(
 _MAX_DEPTH = 4
 
 
+def case_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Return a strategy for values of `schema`, by hypothesis-jsonschema if it can."""
+    if has_recursive_ref(schema):
+        return from_json_schema(schema)
+    return from_schema(schema)
+
+
+def has_recursive_ref(schema: dict[str, Any]) -> bool:
+    """Tell whether a local `$ref` can lead back to itself."""
+    edges: dict[str, set[str]] = {}
+    for name, definition in _definitions(schema).items():
+        edges[name] = set(_refs_in(definition))
+    for start, targets in edges.items():
+        seen: set[str] = set()
+        todo = list(targets)
+        while todo:
+            ref = todo.pop()
+            if ref == start:
+                return True
+            if ref not in seen:
+                seen.add(ref)
+                todo.extend(edges.get(ref, ()))
+    return False
+
+
+def _definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every `$defs`/`definitions` entry, by the `$ref` that names it."""
+    found: dict[str, Any] = {}
+    for keyword in ("$defs", "definitions"):
+        for name, definition in (schema.get(keyword) or {}).items():
+            found[f"#/{keyword}/{name}"] = definition
+    return found
+
+
+def _refs_in(node: Any) -> list[str]:
+    """Every `$ref` value anywhere inside `node`."""
+    if isinstance(node, dict):
+        refs = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        for value in node.values():
+            refs.extend(_refs_in(value))
+        return refs
+    if isinstance(node, list):
+        return [ref for item in node for ref in _refs_in(item)]
+    return []
+
+
 def from_json_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """Return a strategy for values that (mostly) satisfy `schema`."""
+    """Return a strategy for values that (mostly) satisfy `schema`.
+
+    Used only for recursive schemas, which hypothesis-jsonschema refuses.
+    """
     return _strategy(schema, schema, 0)
 
 

@@ -2,7 +2,8 @@
 
 Invalid argument sets (valid ones with one targeted mutation, confirmed invalid
 by plain jsonschema) must never reach the client; valid ones (generated from the
-schema by `schema_strategies`) must reach it exactly as sent. The bulk runs
+schema by hypothesis-jsonschema, or by `schema_strategies` for recursive
+`$ref`s) must reach it exactly as sent. The bulk runs
 against an in-process recording client; a smaller sample runs through the real
 stand-in CLI and is compared with what it recorded.
 """
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 from langchain_core.messages import ToolMessage
-from schema_strategies import from_json_schema
+from schema_strategies import case_strategy
 
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools.action_tool import action_tool
@@ -28,6 +29,8 @@ from membrane_pusher.tools.action_tool import action_tool
 CASES_FILE = Path("/work/shared/cases/schema-cases.json")
 CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 CONNECTION_ID = "con_pusher_sandbox"
+# hypothesis-jsonschema where it can; the hand-made generator for recursive $ref.
+CASE_STRATEGIES = [case_strategy(case["schema"]) for case in CASES]
 
 FUZZ = settings(
     max_examples=1100,
@@ -86,7 +89,7 @@ def _invoke(tool: Any, arguments: dict[str, Any], index: int) -> ToolMessage:
 def valid_case_arguments(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
     """Draw (case index, arguments valid for that case's schema)."""
     index = draw(st.integers(0, len(CASES) - 1))
-    arguments = draw(from_json_schema(CASES[index]["schema"]))
+    arguments = draw(CASE_STRATEGIES[index])
     assume(isinstance(arguments, dict))
     assume(_is_valid(CASES[index]["schema"], arguments))
     return index, arguments
@@ -98,7 +101,7 @@ def invalid_case_arguments(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
     breakable = [i for i, case in enumerate(CASES) if case["args_bad"]]
     index = draw(st.sampled_from(breakable))
     schema = CASES[index]["schema"]
-    arguments = copy.deepcopy(draw(from_json_schema(CASES[index]["schema"])))
+    arguments = copy.deepcopy(draw(CASE_STRATEGIES[index]))
     assume(isinstance(arguments, dict))
 
     how = draw(st.sampled_from(["drop", "retype", "known-bad", "nested"]))

@@ -5,6 +5,7 @@
 * `load_chat_model`: a `provider:model` string through LangChain's
   `init_chat_model`, or the bundled offline model.
 * `NeedleChatModel`: the offline tool caller of the `offline-model` extra.
+* `tools_for_offline_model`: the few tools that model gets for an instruction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from membrane_pusher.agent.prompting import (
     FALLBACK_SYSTEM_PROMPT,
     operator_system_prompt,
 )
+from membrane_pusher.agent.tool_choice import tools_for_offline_model
 from membrane_pusher.agent.turn import (
     AgentEvent,
     AgentTurn,
@@ -41,4 +43,5 @@ __all__ = [
     "offline_model_available",
     "operator_system_prompt",
     "run_agent_turn",
+    "tools_for_offline_model",
 ]

@@ -181,9 +181,11 @@ def sandbox_status() -> SandboxStatus:
     """Report whether the detached sandbox runs and answers `/ready`.
 
     Raises:
-        SandboxError: The state file is unreadable.
+        SandboxError: The state file is unreadable, or the state folder can
+            never hold one (a sandbox could not have been recorded there).
     """
     folder = state_dir()
+    _require_usable(folder)
     state = _read_state(folder)
     if state is None:
         return SandboxStatus(
@@ -348,7 +350,38 @@ def _remove_state(folder: Path) -> None:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold the state folder's lock, so two `up`/`down` calls never interleave."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("w") as lock:
+    _require_usable(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = (folder / ".lock").open("w")
+    except OSError as error:
+        raise _unusable(folder, error.strerror or str(error)) from error
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+def _require_usable(folder: Path) -> None:
+    """Refuse a state folder that cannot be created or written.
+
+    The nearest existing ancestor must be a writable folder: a path under a
+    regular file (or on a read-only file system) can never hold the state.
+    """
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _unusable(folder, f"{existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _unusable(folder, f"{existing} is not writable")
+
+
+def _unusable(folder: Path, reason: str) -> SandboxError:
+    """The error for a state folder that cannot be used."""
+    return SandboxError(
+        f"cannot use the sandbox state folder {folder}: {reason}.",
+        hint=(
+            "Set MEMBRANE_PUSHER_STATE_DIR (or XDG_STATE_HOME) to a writable "
+            "folder; the sandbox records its process there."
+        ),
+    )

@@ -1,10 +1,12 @@
 """`membrane-pusher agent "INSTRUCTION"`: one agent turn with the toolkit.
 
 The model (`--model provider:model`, or the offline model when installed)
-gets the toolkit's tools on the user's connection or on the sandbox. Each
-tool call and its result are printed on stderr as they happen, and the
-model's answer on stdout. Destructive calls ask on a terminal; without one
-they are refused unless `--yes` was given.
+gets the toolkit's tools on the user's connection or on the sandbox; the
+small offline model gets only the few the instruction needs (see
+`membrane_pusher.agent.tool_choice`). Each tool call and its result are
+printed on stderr as they happen, and the model's answer on stdout.
+Destructive calls ask on a terminal; without one they are refused unless
+`--yes` was given.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from membrane_pusher.cli.target import TargetOptions, open_target, target_option
 from membrane_pusher.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.tools import BaseTool
+
     from membrane_pusher.agent.turn import AgentEvent
 
 __all__ = ["command"]
@@ -85,6 +90,7 @@ def command(
     with open_target(target, state.output) as where:
         with state.output.progress("Loading tools..."):
             tools = build_tools(where, intents or None, confirm=confirmer)
+        tools = _narrow_for_offline_model(state, model, tools, instruction)
         turn = run_agent_turn(
             model,
             tools,
@@ -103,6 +109,27 @@ def command(
         state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
         return ExitCode.FAILURE
     return ExitCode.OK
+
+
+def _narrow_for_offline_model(
+    state: CLIState, model: BaseChatModel, tools: list[BaseTool], instruction: str
+) -> list[BaseTool]:
+    """Give the offline model only the few tools the instruction needs.
+
+    It takes minutes to set up eight or more tools and picks poorly among
+    many; any other model gets every tool.
+    """
+    from membrane_pusher.agent.offline_model import NeedleChatModel
+    from membrane_pusher.agent.tool_choice import tools_for_offline_model
+
+    if not isinstance(model, NeedleChatModel):
+        return tools
+    chosen = tools_for_offline_model(tools, instruction)
+    names = ", ".join(tool.name for tool in chosen)
+    state.output.say(
+        f"The offline model gets {len(chosen)} of {len(tools)} tools: {names}"
+    )
+    return chosen
 
 
 def _show_event(state: CLIState, event: AgentEvent) -> None:
