@@ -68,7 +68,7 @@ def test_an_unwritable_cache_folder_only_warns(standin, tmp_path, caplog):
     # Assert
     assert first
     assert [a.id for a in second] == [a.id for a in first]
-    assert "cannot write the action cache" in caplog.text
+    assert "is not writable" in caplog.text
     assert len(standin.calls("action list")) == 2
 
 

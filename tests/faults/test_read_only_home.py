@@ -83,16 +83,6 @@ def test_tools_build_and_run_through_the_stand_in(standin, read_only_home, caplo
     assert all(str(read_only_home) in line for line in warnings), warnings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "membrane/catalog.py and pusher/toolkit.py warn once per "
-        "intent on read (ENOTDIR is not treated as 'no cache yet'), once per "
-        "intent on write, and once more for the connection cache; the fix: treat "
-        "NotADirectoryError like FileNotFoundError when reading, and warn once "
-        "per unwritable cache folder per process"
-    ),
-)
 def test_an_unwritable_cache_is_one_warning(standin, read_only_home, caplog):
     # Act
     with caplog.at_level(logging.WARNING):

@@ -17,7 +17,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from platformdirs import user_cache_dir
 from pydantic import ValidationError
 
+from membrane_pusher.membrane.cache_files import read_json, write_json
 from membrane_pusher.membrane.models import Action
 
 if TYPE_CHECKING:
@@ -222,25 +222,13 @@ class ActionCatalog:
                 for action in actions
             ],
         }
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-            ) as handle:
-                json.dump(record, handle)
-            Path(handle.name).replace(path)
-        except OSError as error:
-            logger.warning("cannot write the action cache %s: %s", path, error)
+        write_json(path, record)
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
     """Read one cache file of the current format, or return None."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as error:
-        logger.warning("ignoring unreadable action cache %s: %s", path, error)
+    record = read_json(path)
+    if record is None:
         return None
     if not isinstance(record, dict) or record.get("version") != _FORMAT_VERSION:
         logger.warning("ignoring action cache %s of an unknown format", path)

@@ -13,7 +13,6 @@ Building the tools:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Collection, Sequence  # noqa: TC003 - pydantic fields
@@ -24,6 +23,7 @@ from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, Field
 
 from membrane_pusher.errors import ConfigurationError, ConnectionNotReadyError
+from membrane_pusher.membrane.cache_files import read_json, write_json
 from membrane_pusher.pusher.config import PusherSettings, resolve_app_id
 from membrane_pusher.pusher.operations import BUILTIN_NAMES
 from membrane_pusher.pusher.tools import ConfirmCallback, builtin_tools
@@ -223,26 +223,20 @@ class PusherToolkit(BaseToolkit):
         """Return a fresh cached connection id, unless refreshing."""
         if self.refresh:
             return None
-        path = self._connection_cache_path()
+        entry = read_json(self._connection_cache_path())
+        if entry is None:
+            return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
             if time.time() - float(entry["stored_at"]) < self.cache_ttl:
                 return str(entry["connection_id"])
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError):
-            logger.warning("ignoring an unreadable connection cache: %s", path)
+        except (KeyError, TypeError, ValueError):
+            logger.warning("ignoring an unreadable connection cache")
         return None
 
     def _store_connection(self, connection_id: str) -> None:
         """Remember the discovered connection (best effort)."""
-        path = self._connection_cache_path()
         entry = {"connection_id": connection_id, "stored_at": time.time()}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(entry), encoding="utf-8")
-        except OSError as error:
-            logger.warning("could not cache the connection: %s", error)
+        write_json(self._connection_cache_path(), entry)
 
     def _connection_cache_path(self) -> Path:
         """Where the discovered connection is cached, per CLI and environment."""
