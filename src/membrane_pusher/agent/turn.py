@@ -37,6 +37,7 @@ from langchain_core.messages import (
 
 from membrane_pusher.agent.prompting import operator_system_prompt
 from membrane_pusher.errors import CallError, ConfirmationDeniedError
+from membrane_pusher.tools.confirmation import ConfirmCallback
 from membrane_pusher.tools.results import error_content
 
 if TYPE_CHECKING:
@@ -61,9 +62,6 @@ logger = logging.getLogger(__name__)
 CallStatus = Literal["pending", "ok", "error", "refused", "unknown_tool"]
 StopReason = Literal["answer", "max_steps"]
 EventKind = Literal["model_reply", "tool_call", "tool_result", "answer"]
-
-ConfirmCallback: TypeAlias = Callable[[str, dict[str, Any]], bool | Awaitable[bool]]
-"""Asked before a destructive call with the tool name and arguments."""
 
 EventCallback: TypeAlias = Callable[["AgentEvent"], None]
 
