@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_membrane import FakeClient
 
+from fake_membrane import FakeClient
 from membrane_pusher.formats import to_mcp_tool
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools import action_tool

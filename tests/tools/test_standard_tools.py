@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fake_membrane import FakeClient
 from langchain_tests.unit_tests import ToolsUnitTests
 
+from fake_membrane import FakeClient
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools import action_tool
 
