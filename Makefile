@@ -1,5 +1,5 @@
 # Set-up and everyday commands. Every target installs what it needs first, so
-# each one works on a fresh clone (Python 3.11+, Node 20+, npm).
+# each one works on a fresh clone (Python 3.11+, Node 18 or 20, npm).
 
 PYTHON ?= python3
 VENV   ?= .venv
