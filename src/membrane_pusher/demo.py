@@ -5,8 +5,8 @@ stand-in wired to it), subscribes a real Pusher-protocol WebSocket client to
 a demo channel, builds the `PusherToolkit` from an intent, and runs one agent
 turn on a natural-language instruction. The event the agent sends travels
 tool -> stand-in `membrane request` -> soketi -> the subscriber, and the demo
-reports what arrived. Everything is stopped at the end, also on Ctrl-C or an
-error.
+checks that exactly what the agent sent arrived (`membrane_pusher.demo_check`).
+Everything is stopped at the end, also on Ctrl-C or an error.
 
 The model is the user's (`provider:model` through LangChain's
 `init_chat_model`), else the bundled offline model when installed. Only when
@@ -32,6 +32,13 @@ from membrane_pusher.agent.chat_models import load_chat_model
 from membrane_pusher.agent.offline_model import NeedleChatModel
 from membrane_pusher.agent.tool_choice import tools_for_offline_model
 from membrane_pusher.agent.turn import AgentEvent, AgentTurn, run_agent_turn
+from membrane_pusher.demo_check import (
+    TRIGGER_TOOL,
+    MatchStatus,
+    compare,
+    event_name_note,
+    expected_events,
+)
 from membrane_pusher.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -58,7 +65,6 @@ logger = logging.getLogger(__name__)
 DEMO_CHANNEL = "deploys"
 DEFAULT_INTENT = "send realtime notifications"
 SCRIPTED_EVENT = "deploy-finished"
-TRIGGER_TOOL = "pusher_trigger_event"
 OFFLINE_MODEL_TOOL_LIMIT = 1
 """How many tools the 121M offline model gets in the demo: its instruction
 needs one, and the model is slow to set up and picks poorly among many (see
@@ -155,6 +161,12 @@ class DemoResult:
         tools: One entry per tool the agent got.
         turn: The agent turn (also for a scripted call).
         received: The events the subscriber received on the channel.
+        expected: The events the agent's successful trigger calls sent to
+            the channel, data as Pusher delivers it.
+        match: `exact`, `mismatch`, `nothing` or `not_sent` (see
+            `membrane_pusher.demo_check.Match`).
+        verdict: One plain sentence saying how `received` compares.
+        notes: Honest remarks for the summary (a renamed event, ...).
         seconds: Wall time of the whole demo.
         error: Set when the demo stopped on an error or Ctrl-C.
     """
@@ -167,6 +179,10 @@ class DemoResult:
     tools: list[dict[str, Any]] = field(default_factory=list)
     turn: AgentTurn | None = None
     received: list[dict[str, Any]] = field(default_factory=list)
+    expected: list[dict[str, Any]] = field(default_factory=list)
+    match: MatchStatus = "not_sent"
+    verdict: str = ""
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
 
@@ -177,8 +193,8 @@ class DemoResult:
 
     @property
     def ok(self) -> bool:
-        """Whether the subscriber received at least one event on the channel."""
-        return self.error is None and bool(self.received)
+        """Whether the subscriber received exactly what the agent sent."""
+        return self.error is None and self.match == "exact"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready data."""
@@ -193,6 +209,10 @@ class DemoResult:
             "tools": self.tools,
             "turn": self.turn.to_dict() if self.turn else None,
             "received": self.received,
+            "expected": self.expected,
+            "match": self.match,
+            "verdict": self.verdict,
+            "notes": self.notes,
             "seconds": round(self.seconds, 3),
             "error": self.error,
         }
@@ -224,7 +244,8 @@ def run_demo(
         sandbox_factory: Builds the sandbox; `Sandbox(install=install)`.
 
     Returns:
-        What happened; `result.ok` says whether the event arrived.
+        What happened; `result.ok` says whether the subscriber received
+        exactly what the agent sent (`result.verdict` says it in words).
 
     Raises:
         SetupError: When the sandbox cannot start or a named model cannot
@@ -389,20 +410,41 @@ def _collect(
     wait_seconds: float,
 ) -> None:
     reporter.step("Checking what the subscriber received")
-    sent = result.turn is not None and any(c.status == "ok" for c in result.turn.calls)
-    if sent:
-        try:
-            subscriber.wait_for(channel=result.channel, timeout=wait_seconds)
-        except TimeoutError:
-            reporter.warn(
-                f"Nothing arrived on {result.channel!r} in {wait_seconds:g} s."
-            )
+    result.expected = expected_events(result.turn, result.channel)
+    _wait_for_events(subscriber, result.channel, len(result.expected), wait_seconds)
     result.received = [
         {"event": event.event, "channel": event.channel, "data": event.data}
         for event in subscriber.received
         if event.channel == result.channel
     ]
     reporter.received(result.received)
+
+    match = compare(result.expected, result.received, channel=result.channel)
+    result.match = match.status
+    result.verdict = match.message
+    if match.exact:
+        reporter.note(f"OK: {match.message}.")
+    else:
+        reporter.warn(f"{match.message[:1].upper()}{match.message[1:]}.")
+    note = event_name_note(result.instruction, result.turn)
+    if note is not None:
+        result.notes.append(note)
+        reporter.note(note)
+
+
+def _wait_for_events(
+    subscriber: BackgroundSubscriber, channel: str, count: int, wait_seconds: float
+) -> None:
+    """Wait until `count` events arrived on the channel, or time runs out."""
+    deadline = time.monotonic() + wait_seconds
+    for _ in range(count):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        try:
+            subscriber.wait_for(channel=channel, timeout=remaining)
+        except TimeoutError:
+            return
 
 
 def _stop(

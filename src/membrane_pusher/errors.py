@@ -49,6 +49,7 @@ __all__ = [
     "OutputParseError",
     "PusherAPIError",
     "SetupError",
+    "fix_arguments_hint",
 ]
 
 
@@ -149,24 +150,42 @@ class CallError(MembranePusherError):
     retryable: ClassVar[bool] = False
 
 
+def fix_arguments_hint(tool: str | None = None) -> str:
+    """The one wording of what to do after invalid arguments.
+
+    Args:
+        tool: The tool (or operation) whose arguments were refused, when known.
+
+    Returns:
+        A hint saying that nothing was sent and how to go on.
+    """
+    whose = f"the arguments of {tool}" if tool else "the arguments"
+    return f"Nothing was sent. Fix {whose} as the lines above say and call again."
+
+
 class InvalidArgumentsError(CallError):
     """Arguments broke the tool's schema or one of Pusher's rules.
 
     `problems` holds one line per problem, each starting with a JSON path.
+    Raised before anything is sent.
     """
 
     kind = "invalid_arguments"
 
-    def __init__(self, problems: list[str], *, hint: str = "") -> None:
+    def __init__(
+        self, problems: list[str], *, hint: str = "", tool: str | None = None
+    ) -> None:
         """Create the error.
 
         Args:
             problems: One human-readable line per problem.
-            hint: What to do next.
+            hint: What to do next; `fix_arguments_hint(tool)` when empty.
+            tool: The tool whose arguments were refused, when known.
         """
         message = "Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems)
-        super().__init__(message, hint=hint or "Fix the arguments and call again.")
+        super().__init__(message, hint=hint or fix_arguments_hint(tool))
         self.problems = problems
+        self.tool = tool
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON envelope, with the list of problems."""

@@ -77,10 +77,16 @@ def sandboxes(pusher_sandbox_install_dir):
     return factory
 
 
-def scripted_trigger(channel: str) -> GenericFakeChatModel:
+def scripted_trigger(
+    channel: str, event: str = "deploy-finished", data: Any = None
+) -> GenericFakeChatModel:
     call = {
         "name": "pusher_trigger_event",
-        "args": {"channels": [channel], "event": "deploy-finished", "data": {"ok": 1}},
+        "args": {
+            "channels": [channel],
+            "event": event,
+            "data": {"ok": 1} if data is None else data,
+        },
         "id": "call_demo",
         "type": "tool_call",
     }
@@ -104,6 +110,11 @@ def test_the_demo_delivers_the_event_with_a_given_model(sandboxes):
     assert result.received == [
         {"event": "deploy-finished", "channel": "deploys", "data": '{"ok":1}'}
     ]
+    assert result.match == "exact"
+    assert result.expected == result.received
+    assert result.verdict == "received exactly what the agent sent"
+    assert result.notes == []
+    assert "OK: received exactly what the agent sent." in reporter.kinds("note")
     assert "pusher_trigger_event" in [t["name"] for t in result.tools]
     assert result.turn is not None
     assert result.turn.calls[0].duration_ms > 0
@@ -111,6 +122,7 @@ def test_the_demo_delivers_the_event_with_a_given_model(sandboxes):
     assert "tool_result" in reporter.kinds("agent")
     data = result.to_dict()
     assert data["ok"] is True
+    assert data["match"] == "exact"
     assert data["turn"]["calls"][0]["status"] == "ok"
     assert not sandboxes.made[0].server.running
 
@@ -126,10 +138,55 @@ def test_without_any_model_the_call_is_scripted_and_labelled(sandboxes, monkeypa
     # Assert
     assert result.scripted
     assert result.ok
-    assert result.received[0]["event"] == "deploy-finished"
+    assert result.match == "exact"
+    assert result.received == [
+        {
+            "event": "deploy-finished",
+            "channel": "deploys",
+            "data": '{"message":"Deploy finished"}',
+        }
+    ]
     assert any("scripted" in warning for warning in reporter.kinds("warn"))
     assert result.turn is not None
     assert result.turn.answer.startswith("(scripted)")
+
+
+def test_a_renamed_event_passes_with_an_honest_note(sandboxes):
+    # Arrange: the model ignores the event name the instruction spells out
+    model = scripted_trigger("deploys", event="Deploy finished", data="Déployé")
+    reporter = RecordingReporter()
+
+    # Act
+    result = run_demo(model=model, out=reporter, sandbox_factory=sandboxes)
+
+    # Assert: delivered faithfully (strings as they are), and said so
+    assert result.ok
+    assert result.received == [
+        {"event": "Deploy finished", "channel": "deploys", "data": "Déployé"}
+    ]
+    [note] = result.notes
+    assert "'deploy-finished'" in note
+    assert "'Deploy finished'" in note
+    assert note in reporter.kinds("note")
+    assert result.to_dict()["notes"] == [note]
+
+
+def test_an_event_sent_elsewhere_fails_the_demo(sandboxes):
+    # Arrange: the call succeeds, but not on the channel the subscriber watches
+    model = scripted_trigger("elsewhere")
+    reporter = RecordingReporter()
+
+    # Act
+    result = run_demo(
+        model=model, out=reporter, sandbox_factory=sandboxes, wait_seconds=0.5
+    )
+
+    # Assert
+    assert not result.ok
+    assert result.match == "not_sent"
+    assert result.received == []
+    assert reporter.kinds("summary") == [False]
+    assert any("sent no event to 'deploys'" in w for w in reporter.kinds("warn"))
 
 
 def test_a_bad_model_spec_fails_before_anything_starts(sandboxes):
@@ -195,8 +252,10 @@ def test_the_demo_runs_with_the_offline_model(sandboxes):
     attempted = [call.name for call in result.turn.calls]
     assert attempted == ["pusher_trigger_event"]
     if result.turn.calls[0].status == "ok":
-        assert result.received
-        assert result.received[0]["channel"] == "deploys"
+        assert result.match == "exact", result.verdict
+        assert result.received == result.expected
+    if result.turn.calls[0].args.get("event") != "deploy-finished":
+        assert any("'deploy-finished'" in note for note in result.notes)
 
 
 @needs_model

@@ -88,6 +88,38 @@ def test_event_names_like_client_accepted(transport, event):
     accepted(TRIGGER, trigger(event=event), transport)
 
 
+CONTROL_EVENTS = [
+    "ok\r\nline",
+    "a\nb",
+    "nul\x00",
+    "tab\tx",
+    "del\x7f",
+    "c1\x85",
+    "\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("event", CONTROL_EVENTS)
+def test_event_names_with_control_characters_refused(transport, event):
+    refused(TRIGGER, trigger(event=event), transport, "control characters")
+
+
+@pytest.mark.parametrize(
+    "event", ["déploiement-fini", "デプロイ", "emoji-🚀", "a b.c:d"]
+)
+def test_unicode_event_names_accepted(transport, event):
+    request = accepted(TRIGGER, trigger(event=event), transport)
+    assert request.body["name"] == event
+
+
+def test_batch_and_send_to_user_refuse_control_characters(transport):
+    batch = {"events": [{"channel": "c", "event": "ok\r\nline", "data": "x"}]}
+    refused(BATCH, batch, transport, "events[0].event: event names may not contain")
+
+    send = {"user_id": "u1", "event": "ok\x00", "data": "x"}
+    refused(SEND, send, transport, "event: event names may not contain")
+
+
 # --- data size --------------------------------------------------------------------
 
 

@@ -251,3 +251,34 @@ async def test_confirm_guards_destructive_catalog_actions(standin):
         assert "confirmation_denied" in message.content
     assert asked == [destructive.name] * 2
     assert standin.calls() == []
+
+
+def test_include_with_unknown_names_raises_naming_them(standin):
+    # Arrange
+    kit = toolkit(standin, include=["nope", "pusher_get_channel"])
+
+    # Act
+    with pytest.raises(ConfigurationError) as caught:
+        kit.get_tools()
+
+    # Assert
+    message = caught.value.message
+    assert "nope" in message
+    assert "pusher_trigger_event" in message.partition("Available:")[2]
+    assert "pusher_get_channel" not in message.partition("Available:")[0]
+
+
+def test_include_may_name_catalog_tools_and_read_only_drops(standin):
+    # Arrange: a catalog tool's name, and a write tool dropped by read_only
+    catalog = [
+        t.name for t in toolkit(standin).get_tools() if not t.name.startswith("pusher_")
+    ]
+    include = [catalog[0], "pusher_trigger_event", "pusher_get_channel"]
+
+    # Act
+    kept = toolkit(standin, include=include, read_only=False).get_tools()
+    read_only = toolkit(standin, include=include, read_only=True).get_tools()
+
+    # Assert
+    assert {t.name for t in kept} == set(include)
+    assert "pusher_trigger_event" not in {t.name for t in read_only}

@@ -92,9 +92,15 @@ def broken_name(draw: st.DrawFn, name: str, limit: int, *, in_url: bool) -> str:
 
 
 def broken_event(draw: st.DrawFn) -> str:
-    """An empty, too long, client- or protocol-reserved event name."""
+    """An empty, too long, reserved, or control-character event name."""
     return draw(
         st.just("")
+        | st.builds(
+            "{}{}{}".format,
+            st.text(max_size=5),
+            st.characters(categories=["Cc"]),
+            st.text(max_size=5),
+        )
         | st.integers(MAX_EVENT + 1, MAX_EVENT + 100).map(lambda n: "e" * n)
         | st.builds(
             "{}{}".format,

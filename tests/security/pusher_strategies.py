@@ -112,7 +112,11 @@ def is_cache(channel: str) -> bool:
     return channel.startswith(CACHE_PREFIXES)
 
 
-event_names = (st.text(min_size=1, max_size=40) | _repeat("e", 1, MAX_EVENT)).filter(
+# Event names are single-line text: no C0/C1 control characters (category Cc).
+_EVENT_TEXT = st.text(
+    st.characters(exclude_categories=["Cc", "Cs"]), min_size=1, max_size=40
+)
+event_names = (_EVENT_TEXT | _repeat("e", 1, MAX_EVENT)).filter(
     lambda name: not name.startswith(RESERVED_EVENT_PREFIXES)
 )
 

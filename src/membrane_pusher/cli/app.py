@@ -139,18 +139,33 @@ def run(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit p
     except click.ClickException as error:
         return _report(state, "failure", error.format_message(), "")
     except MembranePusherError as error:
-        state.output.json_mode = state.json_mode
-        state.output.failure(error_envelope(error))
-        return exit_code_for(error.kind)
-    except Exception as error:
-        logger.debug("unexpected error", exc_info=True)
-        hint = "Run again with -vv for details; please report it if it persists."
-        return _report(
-            state, "internal_error", f"{type(error).__name__}: {error}", hint
-        )
+        return _package_failure(state, error)
+    except ImportError as error:
+        from membrane_pusher.extras import missing_extra_error
+
+        setup_error = missing_extra_error(error)
+        if setup_error is None:
+            return _internal_failure(state, error)
+        return _package_failure(state, setup_error)
+    except Exception as error:  # noqa: BLE001 - every failure leaves as an envelope
+        return _internal_failure(state, error)
     finally:
         remove_logging()
     return _as_exit_code(result)
+
+
+def _package_failure(state: CLIState, error: MembranePusherError) -> int:
+    """Report one of the package's errors with its own exit code."""
+    state.output.json_mode = state.json_mode
+    state.output.failure(error_envelope(error))
+    return exit_code_for(error.kind)
+
+
+def _internal_failure(state: CLIState, error: BaseException) -> int:
+    """Report an unexpected error (details with -vv)."""
+    logger.debug("unexpected error", exc_info=error)
+    hint = "Run again with -vv for details; please report it if it persists."
+    return _report(state, "internal_error", f"{type(error).__name__}: {error}", hint)
 
 
 def _usage_failure(state: CLIState, error: click.UsageError) -> int:

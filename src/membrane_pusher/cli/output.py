@@ -41,12 +41,14 @@ class ExitCode(IntEnum):
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  success
-  1  failure (a call failed, Pusher refused it, a check did not pass)
-  2  usage error or invalid tool arguments
+  1  failure (a call failed, Pusher refused it, a check did not pass;
+     also not_found and confirmation_denied)
+  2  usage error, invalid tool arguments or input (too large, not JSON)
   3  the Membrane CLI is not logged in (run: membrane login --tenant)
   4  no READY Pusher connection (run: membrane-pusher connect)
   5  the Membrane CLI was not found (npm install -g @membranehq/cli)
-  6  set-up missing (app id, several connections, sandbox not installed)
+  6  set-up missing (app id, several connections, sandbox not installed,
+     an optional extra not installed)
   130  interrupted"""
 
 # Error kinds (`MembranePusherError.kind`) with an exit code of their own.
@@ -120,12 +122,11 @@ class Output:
 
     def data(self, value: Any) -> None:
         """Write one JSON document to stdout (pretty on a terminal)."""
-        import json
-
+        from membrane_pusher.json_text import dumps
         from membrane_pusher.redaction import redact_value
 
         indent = 2 if self.stdout_tty else None
-        text = json.dumps(redact_value(value), ensure_ascii=False, indent=indent)
+        text = dumps(redact_value(value), indent=indent)
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
 

@@ -16,17 +16,44 @@ from typing import TYPE_CHECKING
 from membrane_pusher.errors import CLINotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
-__all__ = ["CLI_ENV_VAR", "NPX_PACKAGE", "find_membrane", "split_command"]
+__all__ = [
+    "CLI_ENV_VAR",
+    "INSTALL_HINT",
+    "NPX_PACKAGE",
+    "find_membrane",
+    "is_npx_fallback",
+    "split_command",
+]
 
 CLI_ENV_VAR = "MEMBRANE_CLI"
 NPX_PACKAGE = "@membranehq/cli"
 
-_INSTALL_HINT = (
+INSTALL_HINT = (
     "Install it with `npm install -g @membranehq/cli` (or install Node.js for "
     "`npx`), or set MEMBRANE_CLI to its path or command line."
 )
+
+
+def is_npx_fallback(argv: Sequence[str]) -> bool:
+    """Tell whether an argv runs the CLI through `npx -y @membranehq/cli`.
+
+    Args:
+        argv: A full argv, or just its prefix.
+
+    Returns:
+        True when npx is the program and the CLI package is one of its
+        arguments before the CLI's own.
+    """
+    if len(argv) < 2:  # noqa: PLR2004 - the program and the package at least
+        return False
+    program = Path(argv[0]).name.lower()
+    if program not in {"npx", "npx.cmd", "npx.exe"}:
+        return False
+    return any(
+        part == NPX_PACKAGE or part.startswith(f"{NPX_PACKAGE}@") for part in argv[1:4]
+    )
 
 
 def split_command(command: str) -> list[str]:
@@ -49,7 +76,7 @@ def split_command(command: str) -> list[str]:
             hint="Quote the path with single or double quotes.",
         ) from error
     if not parts:
-        raise CLINotFoundError("MEMBRANE_CLI is empty.", hint=_INSTALL_HINT)
+        raise CLINotFoundError("MEMBRANE_CLI is empty.", hint=INSTALL_HINT)
     return parts
 
 
@@ -83,7 +110,7 @@ def find_membrane(env: Mapping[str, str] | None = None) -> list[str]:
         return [npx, "-y", NPX_PACKAGE]
 
     raise CLINotFoundError(
-        "The Membrane CLI (`membrane`) was not found on PATH.", hint=_INSTALL_HINT
+        "The Membrane CLI (`membrane`) was not found on PATH.", hint=INSTALL_HINT
     )
 
 
@@ -97,13 +124,13 @@ def _resolve_configured(configured: str, search_path: str) -> list[str]:
             return parts
         raise CLINotFoundError(
             f"MEMBRANE_CLI names {program!r}, which is not an executable file.",
-            hint=_INSTALL_HINT,
+            hint=INSTALL_HINT,
         )
 
     resolved = shutil.which(program, path=search_path)
     if resolved is None:
         raise CLINotFoundError(
             f"MEMBRANE_CLI names {program!r}, which is not on PATH.",
-            hint=_INSTALL_HINT,
+            hint=INSTALL_HINT,
         )
     return [resolved, *parts[1:]]

@@ -4,9 +4,11 @@ The CLI's failure output is not documented, so failures are decided in a fixed
 order, each step only when the previous one says nothing:
 
 1. the exit code (0 is success; a signal is a crash);
-2. a JSON error body on stdout;
-3. a JSON error body on stderr;
-4. the text on stderr (for example "Not logged in").
+2. when the CLI runs through `npx`, npm's own failure to fetch or start the
+   package (the CLI is then missing, not the id it was asked about);
+3. a JSON error body on stdout;
+4. a JSON error body on stderr;
+5. the text on stderr (for example "Not logged in").
 
 Everything that reaches an error message is redacted and shortened.
 """
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from membrane_pusher.errors import (
     ActionFailedError,
     CallError,
+    CLINotFoundError,
     CommandFailedError,
     ConnectionNotReadyError,
     MembranePusherError,
@@ -28,6 +31,7 @@ from membrane_pusher.errors import (
     NotLoggedInError,
     OutputParseError,
 )
+from membrane_pusher.membrane.locate import INSTALL_HINT, NPX_PACKAGE, is_npx_fallback
 from membrane_pusher.membrane.models import ApiErrorBody
 from membrane_pusher.redaction import redact, redact_value
 
@@ -64,6 +68,15 @@ _NOT_LOGGED_IN = re.compile(
 _NOT_FOUND = re.compile(r"not found|does not exist|no such", re.IGNORECASE)
 _NOT_READY = re.compile(
     r"CLIENT_ACTION_REQUIRED|not ready|disconnected|reconnect", re.IGNORECASE
+)
+# npm's own failures to fetch or start the CLI package (the npx fallback):
+# npm's error lines, or an npm error code on a line about npm or its registry
+# (the CLI itself may print network codes about Membrane's API).
+_NPM_FAILURE = re.compile(
+    r"^\s*npm (?:error|ERR!)|could not determine executable to run|"
+    r"^(?=.*\b(?:npm|registry)\b).*\b(?:E404|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|"
+    r"ECONNRESET|ETIMEDOUT|ENETUNREACH|ERR_SOCKET_TIMEOUT)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
@@ -153,6 +166,10 @@ def failure_of(call: CompletedCall, label: str) -> MembranePusherError:
             exit_code=call.returncode,
             stderr=excerpt(call.stderr),
         )
+
+    npm_failure = _npx_failure(call)
+    if npm_failure is not None:
+        return npm_failure
 
     for stream in (call.stdout, call.stderr):
         body = _error_body(try_json(stream))
@@ -258,6 +275,21 @@ def _from_body(
         hint="Check the arguments, then try again.",
         exit_code=call.returncode,
         stderr=stderr,
+    )
+
+
+def _npx_failure(call: CompletedCall) -> CLINotFoundError | None:
+    """Recognise npm failing to fetch or start the CLI in the npx fallback.
+
+    Only npm's own error lines count, and only when npx runs the package:
+    the CLI's output through a working npx is judged like any other.
+    """
+    if not is_npx_fallback(call.argv) or not _NPM_FAILURE.search(call.stderr):
+        return None
+    return CLINotFoundError(
+        f"`npx -y {NPX_PACKAGE}` could not fetch or start the Membrane CLI: "
+        f"{excerpt(call.stderr)}",
+        hint=f"{INSTALL_HINT} Check that npm can reach its registry.",
     )
 
 

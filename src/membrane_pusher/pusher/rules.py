@@ -6,7 +6,9 @@ model can fix the call. An empty list means the value is fine.
 
 The limits follow Pusher's REST API reference and channel documentation:
 channel names use `[A-Za-z0-9_\-=@,.;]` and are at most 164 characters
-including their prefix; event names are at most 200 characters; event data is
+including their prefix; event names are at most 200 characters of single-line
+text (no control characters: a CR, LF or NUL could split or cut the event on
+its way to subscribers, whose libraries expect a plain name); event data is
 at most 10,240 bytes (UTF-8 of the encoded string); one trigger reaches at most
 100 channels and one batch holds at most 10 events.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -172,6 +175,14 @@ def event_name_problems(path: str, event: Any) -> list[str]:
             f"{path}: event name is {len(event)} characters; Pusher allows at most "
             f"{MAX_EVENT_NAME_LENGTH}"
         )
+    control = _first_control(event)
+    if control is not None:
+        position, char = control
+        problems.append(
+            f"{path}: event names may not contain control characters "
+            f"(U+{ord(char):04X} at position {position}); use printable text "
+            "without line breaks"
+        )
     if event.startswith(CLIENT_EVENT_PREFIX):
         problems.append(
             f"{path}: '{CLIENT_EVENT_PREFIX}' events are client events, sent by "
@@ -186,6 +197,14 @@ def event_name_problems(path: str, event: Any) -> list[str]:
     return problems
 
 
+def _first_control(text: str) -> tuple[int, str] | None:
+    """Return the position and character of the first C0/C1 control (or DEL)."""
+    for position, char in enumerate(text):
+        if unicodedata.category(char) == "Cc":
+            return position, char
+    return None
+
+
 def encode_data(data: Any) -> str:
     """Return event data as the string Pusher carries: strings as they are.
 
@@ -194,7 +213,7 @@ def encode_data(data: Any) -> str:
     """
     if isinstance(data, str):
         return data
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def data_problems(path: str, data: Any) -> list[str]:

@@ -57,7 +57,8 @@ class PusherToolkit(BaseToolkit):
         pusher_settings: Settings of the direct transport, or a `PUSHER_URL`;
             read from the environment when omitted.
         direct_timeout: Seconds per direct request.
-        include: Keep only tools with these names.
+        include: Keep only tools with these names; a name that matches no
+            tool built (built-in or catalog) raises `ConfigurationError`.
         read_only: Keep only tools that change nothing.
         builtins: Add the built-in Pusher tools.
         refresh: Ignore cached action lists and connection (and rebuild them).
@@ -152,6 +153,7 @@ class PusherToolkit(BaseToolkit):
                     max_output_chars=self.max_output_chars,
                 )
             )
+        self._check_include(tools)
         kept = [tool for tool in tools if self._keeps(tool)]
         logger.debug("toolkit built %d tools (%d actions)", len(kept), len(actions))
         return kept
@@ -175,6 +177,27 @@ class PusherToolkit(BaseToolkit):
             )
             for action, name in zip(actions, names, strict=True)
         ]
+
+    def _check_include(self, tools: list[BaseTool]) -> None:
+        """Refuse `include` names that match none of the tools built.
+
+        A name dropped only by `read_only` is known: it matched a tool.
+
+        Raises:
+            ConfigurationError: Naming the unknown and the available names.
+        """
+        if self.include is None:
+            return
+        available = [tool.name for tool in tools]
+        unknown = sorted(set(self.include) - set(available))
+        if not unknown:
+            return
+        raise ConfigurationError(
+            f"include names tools that do not exist: {', '.join(unknown)}. "
+            f"Available: {', '.join(available) or 'none'}.",
+            hint="Use names from the list above; catalog tools exist only for "
+            "the intents loaded (pass intents= to load more).",
+        )
 
     def _keeps(self, tool: BaseTool) -> bool:
         """Apply `include` and `read_only`."""

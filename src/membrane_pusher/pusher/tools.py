@@ -52,7 +52,7 @@ class PusherTool(ValidatedTool):
 
     def prepare_arguments(self, arguments: Any) -> tuple[dict[str, Any], list[str]]:
         """Validate against the schema, then check Pusher's rules."""
-        self.validator.validate(arguments)
+        self.validator.validate(arguments, tool=self.name)
         self.operation.check_rules(arguments)
         return arguments, []
 

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.soketi import (
     DEFAULT_APP_ID,
     DEFAULT_APP_KEY,
@@ -165,17 +166,19 @@ class Sandbox:
     def start(self) -> Self:
         """Install (when asked), start soketi, and write the stand-in workspace.
 
+        On any failure, Ctrl-C included, everything started so far is
+        stopped and the temporary folder removed before the error propagates.
+
         Raises:
             SandboxError: soketi is missing or could not start.
         """
-        if self.install:
-            install_soketi(self.install_dir)
-        if self._root is None:
-            self._root = Path(tempfile.mkdtemp(prefix="membrane-pusher-sandbox-"))
-        self.server.run_dir = self._root / "soketi"
-
-        self.server.start()
         try:
+            if self.install:
+                install_soketi(self.install_dir)
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="membrane-pusher-sandbox-"))
+            self.server.run_dir = self._root / "soketi"
+            self.server.start()
             self._workspace = self._write_workspace(self._root / "workspace")
         except BaseException:
             self.stop()
@@ -196,12 +199,16 @@ class Sandbox:
         return workspace
 
     def stop(self) -> None:
-        """Stop soketi and remove the temporary folder (if this sandbox made it)."""
-        self.server.stop()
-        if self._own_root and self._root is not None:
-            shutil.rmtree(self._root, ignore_errors=True)
-            self._root = None
-        self._workspace = None
+        """Stop soketi and remove the temporary folder (if this sandbox made it).
+
+        Ctrl-C is held back until both are done.
+        """
+        with deferred_interrupts():
+            self.server.stop()
+            if self._own_root and self._root is not None:
+                shutil.rmtree(self._root, ignore_errors=True)
+                self._root = None
+            self._workspace = None
 
     def env(self) -> dict[str, str]:
         """Return the variables that point a process at the sandbox.

@@ -37,6 +37,7 @@ from membrane_pusher.sandbox.install import (
     require_node,
     server_script,
 )
+from membrane_pusher.sandbox.interrupts import deferred_interrupts
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -121,13 +122,38 @@ def stop_process(
     return True
 
 
+def _stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop and reap a server process this program started.
+
+    `stop_process` also stops its children, but needs psutil (the `sandbox`
+    extra): when it cannot run, the process object we own is stopped
+    directly, so a missing optional package never leaves a server running.
+    """
+    try:
+        stop_process(process.pid, grace=grace)
+    except ImportError:
+        logger.warning(
+            "psutil is missing: stopping soketi (pid %s) directly", process.pid
+        )
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+
+
 # Strong references: a server dropped without stop() is still stopped at exit.
+# Every launched server is here until stopped, or released (`sandbox up`).
 _RUNNING: set[SoketiServer] = set()
 
 
 @atexit.register
 def _stop_leftovers() -> None:
-    """Stop attached servers a program forgot to stop before exiting."""
+    """Stop servers a program forgot to stop (or never released) before exiting."""
     for server in list(_RUNNING):
         server.stop()
 
@@ -138,7 +164,11 @@ class SoketiServer:
     Use it as a context manager, or call `start()` and `stop()`. An attached
     server (the default) stays in the caller's process group, so Ctrl-C in a
     terminal reaches it too, and is stopped at interpreter exit; a detached
-    one gets its own session and outlives the caller (`sandbox up`).
+    one gets its own session and outlives the caller once `release()`d
+    (`sandbox up`), and is stopped at exit like any other until then.
+
+    A failure or Ctrl-C during `start()` stops the launched process and
+    removes the temporary run folder before the exception leaves `start()`.
     """
 
     def __init__(
@@ -254,8 +284,6 @@ class SoketiServer:
             )
         node = require_node()
 
-        self._prepare_run_dir()
-        self.port, self.metrics_port, self.cluster_port = free_ports(3)
         argv = [
             node,
             str(server_script(self.install_dir)),
@@ -263,11 +291,18 @@ class SoketiServer:
             "--config=config.json",
         ]
         started = time.monotonic()
-        self._launch(argv)
-        self._wait_ready(started)
+        try:
+            self._prepare_run_dir()
+            self.port, self.metrics_port, self.cluster_port = free_ports(3)
+            with deferred_interrupts():
+                self._launch(argv)
+                _RUNNING.add(self)
+            self._wait_ready(started)
+        except BaseException:
+            # Ctrl-C or a failure before ready: nothing we launched may stay.
+            self.stop()
+            raise
         self.started_in = time.monotonic() - started
-        if not self.detached:
-            _RUNNING.add(self)
 
         logger.info(
             "soketi ready on %s in %.2f s (pid %s)",
@@ -332,23 +367,26 @@ class SoketiServer:
         return path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        """Stop the server by its own process id; a no-op when not running."""
-        process, self._process = self._process, None
-        _RUNNING.discard(self)
-        if process is not None:
-            stop_process(process.pid, grace=self.stop_grace)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=self.stop_grace)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self._own_run_dir and self._run_dir is not None:
-            shutil.rmtree(self._run_dir, ignore_errors=True)
-            self._run_dir = None
-            self._own_run_dir = False
+        """Stop the server by its own process id; a no-op when not running.
+
+        Ctrl-C is held back until the process is stopped and reaped.
+        """
+        with deferred_interrupts():
+            process, self._process = self._process, None
+            _RUNNING.discard(self)
+            if process is not None:
+                _stop_owned(process, self.stop_grace)
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+            if self._own_run_dir and self._run_dir is not None:
+                shutil.rmtree(self._run_dir, ignore_errors=True)
+                self._run_dir = None
+                self._own_run_dir = False
 
     def release(self) -> None:
         """Forget a detached process without stopping it (it keeps running)."""
+        _RUNNING.discard(self)
         if self._log is not None:
             self._log.close()
             self._log = None

@@ -30,6 +30,7 @@ import httpx
 import platformdirs
 import psutil
 
+from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.sandbox import SANDBOX_CONNECTION_ID, Sandbox
 from membrane_pusher.sandbox.soketi import SandboxError, stop_process
 
@@ -233,36 +234,48 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
 def _start_detached(
     folder: Path, *, install: bool, ready_timeout: float
 ) -> SandboxState:
-    """Start soketi in a new session, write the workspace and the state file."""
+    """Start soketi in a new session, write the workspace and the state file.
+
+    Until the state file is written, any failure or Ctrl-C stops the launched
+    server and removes the partial state, so nothing runs unrecorded.
+    """
     root = folder / "sandbox"
     shutil.rmtree(root, ignore_errors=True)
     sandbox = Sandbox(
         root=root, install=install, ready_timeout=ready_timeout, detached=True
     )
-    sandbox.start()
     try:
-        server = sandbox.server
-        assert server.pid is not None  # noqa: S101 - start() succeeded
-        state = SandboxState(
-            pid=server.pid,
-            create_time=psutil.Process(server.pid).create_time(),
-            port=server.port,
-            metrics_port=server.metrics_port,
-            cluster_port=server.cluster_port,
-            app_id=sandbox.app_id,
-            key=sandbox.key,
-            secret=sandbox.secret,
-            workspace=str(sandbox.workspace.path),
-            log_path=str(server.log_path),
-            started_at=time.time(),
-            start_seconds=server.started_in or 0.0,
-        )
+        sandbox.start()
+        state = _describe(sandbox)
         _write_state(folder, state)
     except BaseException:
-        sandbox.stop()
+        with deferred_interrupts():
+            sandbox.stop()
+            _remove_state(folder)
         raise
-    server.release()
+    sandbox.server.release()
     return state
+
+
+def _describe(sandbox: Sandbox) -> SandboxState:
+    """Return the state record of a started detached sandbox."""
+    server = sandbox.server
+    if server.pid is None:
+        raise SandboxError("soketi stopped right after it started")
+    return SandboxState(
+        pid=server.pid,
+        create_time=psutil.Process(server.pid).create_time(),
+        port=server.port,
+        metrics_port=server.metrics_port,
+        cluster_port=server.cluster_port,
+        app_id=sandbox.app_id,
+        key=sandbox.key,
+        secret=sandbox.secret,
+        workspace=str(sandbox.workspace.path),
+        log_path=str(server.log_path),
+        started_at=time.time(),
+        start_seconds=server.started_in or 0.0,
+    )
 
 
 def _check(state: SandboxState, folder: Path) -> SandboxStatus:

@@ -47,6 +47,10 @@ logger = logging.getLogger(__name__)
 
 _PROTOCOL_PREFIXES = ("pusher:", "pusher_internal:")
 
+_CLOSE_TIMEOUT = 2.0
+"""Seconds to wait for the server's answer to our close frame: a stopping
+server may never answer, and closing must not hold up a Ctrl-C."""
+
 _T = TypeVar("_T")
 
 
@@ -147,7 +151,10 @@ class PusherSubscriber:
 
         # proxy=None: loopback traffic must never go through an HTTP proxy.
         self._connection = await connect(
-            self.url, proxy=None, open_timeout=self.timeout
+            self.url,
+            proxy=None,
+            open_timeout=self.timeout,
+            close_timeout=_CLOSE_TIMEOUT,
         )
         first = json.loads(
             await asyncio.wait_for(self._connection.recv(), self.timeout)
@@ -418,12 +425,25 @@ class BackgroundSubscriber:
         return self._call(self.subscriber.wait_closed(timeout))
 
     def close(self) -> None:
-        """Close the connection and stop the thread."""
+        """Close the connection and stop the thread, in a few seconds at most.
+
+        A server that does not answer the close frame is given up on after a
+        short wait; the thread is a daemon, so it never holds up exit.
+        """
         if self._thread.is_alive():
-            self._call(self.subscriber.close())
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=5)
-        self._loop.close()
+            closing = asyncio.run_coroutine_threadsafe(
+                self.subscriber.close(), self._loop
+            )
+            try:
+                closing.result(timeout=_CLOSE_TIMEOUT + 1)
+            except TimeoutError:
+                logger.warning("the subscriber did not close in time; leaving it")
+                closing.cancel()
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout=_CLOSE_TIMEOUT)
+        if not self._loop.is_running():
+            self._loop.close()
 
     def __enter__(self) -> Self:
         """Start and connect."""

@@ -23,6 +23,7 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from membrane_pusher.errors import InvalidArgumentsError
+from membrane_pusher.json_text import MAX_DEPTH, json_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -74,25 +75,39 @@ class ArgumentValidator:
         return list(self._validator.iter_errors(arguments))
 
     def problems(self, arguments: Any) -> list[str]:
-        """Return one line per problem with `arguments`; empty when valid."""
+        """Return one line per problem with `arguments`; empty when valid.
+
+        Values JSON cannot carry (`NaN`, `Infinity`, nesting deeper than
+        `MAX_DEPTH`) are problems whatever the schema says: they are found
+        first, and the schema is checked only when there are none.
+        """
+        not_json = json_problems(arguments)
+        if not_json:
+            return not_json
         try:
             if self._validator.is_valid(arguments):
                 return []
             errors = self.raw_errors(arguments)
         except (Unresolvable, UnknownType, re.error) as error:
             return [f"$: this tool's schema cannot be checked ({_cut(str(error))})"]
+        except RecursionError:
+            return [f"$: nested too deeply to check (the limit is {MAX_DEPTH} levels)"]
         errors.sort(key=lambda e: (_path_key(e.absolute_path), e.message))
         return _unique(_describe(error) for error in errors)
 
-    def validate(self, arguments: Any) -> None:
+    def validate(self, arguments: Any, *, tool: str | None = None) -> None:
         """Check `arguments`.
+
+        Args:
+            arguments: The argument object.
+            tool: The tool being called, named in the error's hint.
 
         Raises:
             InvalidArgumentsError: With one line per problem.
         """
         problems = self.problems(arguments)
         if problems:
-            raise InvalidArgumentsError(problems)
+            raise InvalidArgumentsError(problems, tool=tool)
 
 
 @lru_cache(maxsize=1024)

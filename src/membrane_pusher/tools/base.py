@@ -129,6 +129,10 @@ class ValidatedTool(BaseTool):
             The arguments to send, unchanged unless repaired, and one note per
             repair made.
 
+        Values JSON cannot carry (`NaN`, `Infinity`, nesting deeper than
+        `membrane_pusher.json_text.MAX_DEPTH`) are refused whatever the schema
+        says: the validator finds them first, for every tool.
+
         Raises:
             InvalidArgumentsError: When the arguments are not valid (the
                 problems of the arguments as sent, even when a repair failed).
@@ -145,7 +149,7 @@ class ValidatedTool(BaseTool):
             repaired = repair_arguments(arguments, self.validator)
             if repaired is not None:
                 return repaired
-        raise InvalidArgumentsError(problems)
+        raise InvalidArgumentsError(problems, tool=self.name)
 
     def _run(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Validate, execute and shape the result (sync)."""

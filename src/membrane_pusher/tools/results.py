@@ -7,11 +7,11 @@ that says "ignore your instructions" stays a JSON string value.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from membrane_pusher.json_text import dumps
 from membrane_pusher.redaction import redact_value
 
 if TYPE_CHECKING:
@@ -36,8 +36,12 @@ class ToolOutcome:
 
 
 def compact_json(value: Any) -> str:
-    """Serialise a value as compact JSON, keeping non-ASCII text readable."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """Serialise a value as compact standard JSON, keeping non-ASCII readable.
+
+    Non-finite numbers (only a remote answer can hold them: arguments with
+    them are refused) are written as `null`.
+    """
+    return dumps(value, separators=(",", ":"), default=str)
 
 
 def shape_result(

@@ -34,7 +34,7 @@ _SHOWN_CHARS = 300
 
 @click.command("agent")
 @common_options
-@click.argument("instruction")
+@click.argument("instruction", callback=lambda _c, _p, value: _non_empty(value))
 @click.option(
     "--model",
     "model_spec",
@@ -109,6 +109,14 @@ def command(
         state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
         return ExitCode.FAILURE
     return ExitCode.OK
+
+
+def _non_empty(instruction: str) -> str:
+    """Refuse an empty instruction before anything is loaded."""
+    if not instruction.strip():
+        message = "it is empty; say what the agent should do"
+        raise click.BadParameter(message)
+    return instruction
 
 
 def _narrow_for_offline_model(

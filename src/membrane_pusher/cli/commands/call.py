@@ -9,11 +9,11 @@ running it (secrets redacted). Destructive calls need a yes on a terminal, or
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from membrane_pusher.cli.json_input import MAX_INPUT_HELP, parse_json_object
 from membrane_pusher.cli.output import error_envelope, exit_code_for
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
@@ -35,7 +35,8 @@ __all__ = ["command", "parse_json_object", "run_tool"]
     default="{}",
     show_default=True,
     metavar="JSON|@FILE|-",
-    help="The arguments: a JSON object, @path to a file, or - for stdin.",
+    help="The arguments: a JSON object, @path to a file, or - for stdin. "
+    + MAX_INPUT_HELP,
 )
 @click.option(
     "--intent",
@@ -163,33 +164,3 @@ def _print_dry_run(
         return 0
     state.output.text(shlex.join(argv))
     return 0
-
-
-def parse_json_object(text: str, option: str) -> dict[str, Any]:
-    """Read a JSON object given inline, as `@file`, or as `-` (stdin).
-
-    Raises:
-        click.UsageError: The text is not a JSON object, or the file is missing.
-    """
-    import json
-    from pathlib import Path
-
-    source = text
-    if text == "-":
-        source = sys.stdin.read()
-    elif text.startswith("@"):
-        path = Path(text[1:]).expanduser()
-        try:
-            source = path.read_text(encoding="utf-8")
-        except OSError as error:
-            message = f"{option}: cannot read {path}: {error.strerror}"
-            raise click.UsageError(message) from error
-    try:
-        value = json.loads(source)
-    except ValueError as error:
-        message = f"{option}: not valid JSON ({error})"
-        raise click.UsageError(message) from error
-    if not isinstance(value, dict):
-        message = f"{option}: expected a JSON object, got {type(value).__name__}"
-        raise click.UsageError(message)
-    return value

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from membrane_pusher.cli.commands.call import parse_json_object, run_tool
+from membrane_pusher.cli.commands.call import run_tool
+from membrane_pusher.cli.json_input import MAX_INPUT_HELP, parse_json_object
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, target_options
 
@@ -51,7 +52,8 @@ def _query_pair(text: str) -> tuple[str, str]:
 @click.option(
     "--data",
     metavar="JSON|@FILE|-",
-    help="JSON object body (POST only).",
+    help="JSON object body (POST only): inline, @path or - for stdin. "
+    + MAX_INPUT_HELP,
 )
 @click.option("--dry-run", is_flag=True, help="Validate and print the argv only.")
 @click.option("--yes", "-y", is_flag=True, help="Allow a POST without asking.")

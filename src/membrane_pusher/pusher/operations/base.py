@@ -129,7 +129,7 @@ class Operation:
         """
         problems = self.check(arguments)
         if problems:
-            raise InvalidArgumentsError(problems, hint=_hint(self))
+            raise InvalidArgumentsError(problems, tool=self.name)
 
     def request(self, arguments: Any, app_id: str) -> PusherRequest:
         """Validate arguments (schema, then rules) and build the request.
@@ -142,7 +142,7 @@ class Operation:
             InvalidArgumentsError: When the schema or a rule is broken; nothing
                 is sent.
         """
-        self.validator.validate(arguments)
+        self.validator.validate(arguments, tool=self.name)
         self.check_rules(arguments)
         return self.build(arguments, app_id)
 
@@ -168,11 +168,3 @@ def _strip(node: Any) -> None:
     for key in ("anyOf", "oneOf", "allOf"):
         for child in node.get(key, []):
             _strip(child)
-
-
-def _hint(operation: Operation) -> str:
-    """Say how to fix a call that broke a rule."""
-    return (
-        f"Nothing was sent. Fix the arguments of {operation.name} as the lines "
-        "above say and call again."
-    )

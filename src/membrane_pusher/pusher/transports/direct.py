@@ -219,7 +219,9 @@ class DirectTransport:
         content = b""
         headers = {"Accept": "application/json"}
         if request.body is not None:
-            text = json.dumps(request.body, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(
+                request.body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            )
             content = text.encode("utf-8")
             headers["Content-Type"] = "application/json"
         params = sign_request(

@@ -1,0 +1,179 @@
+"""JSON as it crosses the process boundary: strict in, standard out.
+
+Python's `json` module accepts and writes `NaN`, `Infinity` and `-Infinity`,
+keeps the last of duplicate keys silently, and recurses once per nesting level.
+None of that is JSON. This module is the one place that decides:
+
+* `loads_strict` refuses non-finite numbers, duplicate keys and nesting too
+  deep to handle, with messages a person or a model can act on;
+* `json_problems` finds non-finite numbers and excessive nesting in a value
+  that is about to be sent (one line per problem, each with its JSON path);
+* `dumps` always writes standard JSON: non-finite numbers that came from
+  outside (a remote answer) are written as `null`, as JavaScript does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "MAX_DEPTH",
+    "JSONInputError",
+    "dumps",
+    "json_problems",
+    "loads_strict",
+]
+
+MAX_DEPTH = 100
+"""The deepest nesting of objects and arrays accepted in arguments."""
+
+# Longest problem list returned: enough to fix a call, short enough to read.
+_MAX_PROBLEMS = 10
+
+
+class JSONInputError(ValueError):
+    """Text that is not strict JSON (the message says why)."""
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """Parse JSON, refusing what standard JSON does not allow.
+
+    Args:
+        text: The JSON text.
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        JSONInputError: The text is not JSON, holds `NaN`/`Infinity`/
+            `-Infinity`, repeats a key in one object, or nests too deeply.
+    """
+    try:
+        return json.loads(
+            text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+        )
+    except JSONInputError:
+        raise
+    except RecursionError:
+        message = f"nested too deeply; at most {MAX_DEPTH} levels are accepted"
+        raise JSONInputError(message) from None
+    except ValueError as error:
+        raise JSONInputError(str(error)) from None
+
+
+def json_problems(value: Any) -> list[str]:
+    """Return one line per place where `value` cannot travel as JSON.
+
+    Finds non-finite numbers (JSON has no `NaN` or `Infinity`) and nesting
+    deeper than `MAX_DEPTH`. The walk is iterative, so any depth is safe.
+
+    Args:
+        value: A value about to be sent.
+
+    Returns:
+        Lines such as `data.x: NaN is not a JSON number`; empty when fine.
+    """
+    from membrane_pusher.schema.validate import format_path  # noqa: PLC0415 - validate imports this module
+
+    problems: list[str] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
+    while stack and len(problems) < _MAX_PROBLEMS:
+        item, path = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            problems.append(
+                f"{format_path(path)}: {_constant_name(item)} is not a JSON number; "
+                "send a finite number, a string or null"
+            )
+            continue
+
+        children = _children(item)
+        if children and len(path) >= MAX_DEPTH:
+            problems.append(
+                f"{format_path(path)}: nested more than {MAX_DEPTH} levels deep"
+            )
+            continue
+        stack.extend((child, (*path, key)) for key, child in reversed(children))
+    return problems
+
+
+def dumps(
+    value: Any,
+    *,
+    indent: int | None = None,
+    separators: tuple[str, str] | None = None,
+    default: Callable[[Any], Any] | None = None,
+) -> str:
+    """Write standard JSON (UTF-8 text kept readable; never `NaN`).
+
+    Args:
+        value: The value to write.
+        indent: Spaces per level for pretty output.
+        separators: As for `json.dumps` (compact: `(",", ":")`).
+        default: Converts values JSON cannot hold (for example `str`).
+
+    Returns:
+        The JSON text; non-finite numbers become `null`.
+    """
+    options: dict[str, Any] = {
+        "ensure_ascii": False,
+        "allow_nan": False,
+        "indent": indent,
+        "separators": separators,
+        "default": default,
+    }
+    try:
+        return json.dumps(value, **options)
+    except ValueError:
+        # Non-finite numbers from a remote answer; anything else raises again.
+        return json.dumps(_finite(value), **options)
+
+
+def _refuse_constant(name: str) -> Any:
+    """`parse_constant` hook: JSON has no NaN or Infinity."""
+    message = f"{name} is not valid JSON; use a finite number, a string or null"
+    raise JSONInputError(message)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`object_pairs_hook`: refuse an object that repeats a key."""
+    result: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in result:
+            message = (
+                f"duplicate key {json.dumps(key, ensure_ascii=False)} in an object"
+            )
+            raise JSONInputError(message)
+        result[key] = item
+    return result
+
+
+def _constant_name(number: float) -> str:
+    """Name a non-finite float the way Python's JSON would have written it."""
+    if math.isnan(number):
+        return "NaN"
+    return "Infinity" if number > 0 else "-Infinity"
+
+
+def _children(item: Any) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of an object or array; empty for anything else."""
+    if isinstance(item, dict):
+        return list(item.items())
+    if isinstance(item, (list, tuple)):
+        return list(enumerate(item))
+    return []
+
+
+def _finite(value: Any) -> Any:
+    """Return a copy of `value` with non-finite floats replaced by `None`."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value

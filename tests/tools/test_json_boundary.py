@@ -1,0 +1,161 @@
+"""Values JSON cannot carry never leave: refused in arguments, `null` in output.
+
+`NaN`, `Infinity` and excessive nesting are refused by every tool (catalog
+action or built-in Pusher tool) with a JSON-path problem line, before anything
+is sent; a remote answer holding them is written as standard JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from langchain_core.messages import ToolMessage
+
+from fake_membrane import FakeClient
+from membrane_pusher.errors import InvalidArgumentsError, fix_arguments_hint
+from membrane_pusher.json_text import (
+    MAX_DEPTH,
+    JSONInputError,
+    dumps,
+    json_problems,
+    loads_strict,
+)
+from membrane_pusher.membrane.models import Action
+from membrane_pusher.pusher.operations import OPERATIONS
+from membrane_pusher.pusher.tools import pusher_tool
+from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.results import compact_json
+
+SCHEMA = {
+    "type": "object",
+    "properties": {"event": {"type": "string"}, "data": {}},
+    "required": ["event"],
+}
+
+
+class _NothingSent:
+    """A transport that fails the test if anything is sent."""
+
+    app_id = "12345"
+    name = "nothing-sent"
+
+    def send(self, request):
+        raise AssertionError(f"sent {request}")
+
+    async def asend(self, request):
+        raise AssertionError(f"sent {request}")
+
+
+def _action_tool(client: FakeClient):
+    action = Action(id="act_1", key="send-event", name="Send", inputSchema=SCHEMA)
+    return action_tool(action, client, "con_1")
+
+
+def _invoke(tool, arguments) -> ToolMessage:
+    message = tool.invoke(
+        {"type": "tool_call", "name": tool.name, "args": arguments, "id": "c1"}
+    )
+    assert isinstance(message, ToolMessage)
+    return message
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_action_tool_refuses_non_finite_numbers_anywhere(number):
+    # Arrange
+    client = FakeClient()
+    tool = _action_tool(client)
+
+    # Act
+    message = _invoke(tool, {"event": "e", "data": {"x": [1, number]}})
+
+    # Assert
+    assert message.status == "error"
+    error = json.loads(message.content)["error"]
+    assert error["type"] == "invalid_arguments"
+    assert error["problems"][0].startswith("data.x[1]: ")
+    assert "is not a JSON number" in error["problems"][0]
+    assert client.calls == []
+
+
+def test_pusher_tools_refuse_non_finite_numbers_too():
+    # Arrange
+    tool = pusher_tool(OPERATIONS["pusher_trigger_event"], _NothingSent())
+
+    # Act
+    message = _invoke(tool, {"channels": ["c"], "event": "e", "data": {"x": math.nan}})
+
+    # Assert
+    assert message.status == "error"
+    assert "data.x: NaN is not a JSON number" in message.content
+
+
+def test_deep_nesting_is_a_problem_line_not_a_crash():
+    # Arrange
+    tool = _action_tool(FakeClient())
+    deep: list = []
+    for _ in range(MAX_DEPTH * 30):
+        deep = [deep]
+
+    # Act
+    with pytest.raises(InvalidArgumentsError) as caught:
+        tool.prepare_arguments({"event": "e", "data": deep})
+
+    # Assert
+    assert f"nested more than {MAX_DEPTH} levels deep" in caught.value.problems[0]
+
+
+def test_nesting_up_to_the_limit_is_accepted():
+    nested: list = []
+    for _ in range(MAX_DEPTH - 2):
+        nested = [nested]
+
+    assert json_problems({"data": nested}) == []
+
+
+def test_schema_and_rule_errors_share_one_hint_naming_the_tool():
+    # Arrange
+    tool = pusher_tool(OPERATIONS["pusher_trigger_event"], _NothingSent())
+
+    # Act
+    schema_error = json.loads(_invoke(tool, {"channels": []}).content)["error"]
+    rule_error = json.loads(
+        _invoke(tool, {"channels": ["bad channel!"], "event": "e", "data": "x"}).content
+    )["error"]
+    action_error = json.loads(_invoke(_action_tool(FakeClient()), {}).content)["error"]
+
+    # Assert
+    expected = fix_arguments_hint("pusher_trigger_event")
+    assert schema_error["hint"] == expected
+    assert rule_error["hint"] == expected
+    assert action_error["hint"] == fix_arguments_hint("send-event")
+    assert expected.startswith("Nothing was sent.")
+
+
+def test_output_from_outside_is_written_as_standard_json():
+    text = compact_json({"x": math.nan, "y": [math.inf, 1.5]})
+
+    assert text == '{"x":null,"y":[null,1.5]}'
+    assert dumps({"ok": "é"}) == '{"ok": "é"}'
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"data": NaN}', "NaN is not valid JSON"),
+        ('{"data": -Infinity}', "-Infinity is not valid JSON"),
+        ('{"a": 1, "a": 2}', 'duplicate key "a"'),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("{oops", "Expecting property name"),
+    ],
+)
+def test_strict_loading_refuses_what_json_does_not_allow(text, words):
+    with pytest.raises(JSONInputError, match=words):
+        loads_strict(text)
+
+
+def test_strict_loading_keeps_ordinary_json():
+    assert loads_strict('{"a": [1, 2.5, "é", null, {"b": true}]}') == {
+        "a": [1, 2.5, "é", None, {"b": True}]
+    }
