@@ -2,7 +2,8 @@
 
 A sandbox starts, a WebSocket subscriber listens on a demo channel, an agent
 turn sends an event with the toolkit, and the command shows what arrived.
-Everything started is stopped at the end. Exit 0 only when the event arrived.
+Everything started is stopped at the end. Exit 0 only when the subscriber
+received exactly what the agent sent.
 """
 
 from __future__ import annotations
@@ -102,9 +103,8 @@ class _Reporter:
     def summary(self, result: DemoResult) -> None:
         """The demo finished."""
         if result.ok:
-            self.output.say(
-                f"OK: the event arrived ({result.seconds:.1f} s).", style="green"
-            )
+            verdict = result.verdict or "received exactly what the agent sent"
+            self.output.say(f"OK: {verdict} ({result.seconds:.1f} s).", style="green")
             return
-        reason = result.error or "no event arrived on the channel"
+        reason = result.error or result.verdict or "no event arrived on the channel"
         self.output.say(f"FAILED: {reason}", style="red")
