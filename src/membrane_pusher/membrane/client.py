@@ -1,8 +1,9 @@
 """`MembraneClient`: typed sync and async calls to the `membrane` CLI.
 
-Each public method builds an argv (`commands`), runs it (`runner`), and turns
-the result into a model or an error (`parsing`). Async twins carry an `a`
-prefix and use asyncio subprocesses natively.
+Each public method takes a plan (`plans`: the argv from `commands` and the
+conversion of the answer into a model or an error), runs it (`runner`), and
+converts the completed call. Async twins carry an `a` prefix and use asyncio
+subprocesses natively; both halves share the plans and the retry options.
 
 Reads (`list`, `get`, `search`, GET requests) are retried with backoff on
 transient failures (timeouts, crashes, truncated output). Action runs and
@@ -14,12 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
     Retrying,
@@ -29,64 +27,35 @@ from tenacity import (
     wait_random,
 )
 
-from membrane_pusher.errors import CLITimeoutError, OutputParseError
-from membrane_pusher.membrane import commands
+from membrane_pusher.errors import CLITimeoutError
+from membrane_pusher.membrane import commands, plans
 from membrane_pusher.membrane.locate import find_membrane, split_command
-from membrane_pusher.membrane.models import (
-    Action,
-    Connection,
-    ConnectorHit,
-    LoginStatus,
-    ProxyResponse,
-    RunResult,
-    parse_items,
-)
-from membrane_pusher.membrane.parsing import (
-    connection_not_ready,
-    failure_of,
-    is_transient,
-    parse_json_output,
-    try_json,
-)
-from membrane_pusher.membrane.runner import CompletedCall, ProcessRunner
+from membrane_pusher.membrane.parsing import is_transient
+from membrane_pusher.membrane.plans import require_ready
+from membrane_pusher.membrane.runner import ProcessRunner
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+
+    from membrane_pusher.membrane.models import (
+        Action,
+        Connection,
+        ConnectorHit,
+        LoginStatus,
+        ProxyResponse,
+        RunResult,
+    )
 
 __all__ = ["MembraneClient", "require_ready"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ModelT = TypeVar("ModelT", Connection, Action, ConnectorHit)
 
 _WRITE_TIMEOUT_HINT = (
     "It may still have taken effect: check before you run it again, or raise "
     "the client's timeout."
 )
-
-# How the CLI reports a non-2xx upstream answer to `membrane request`.
-_UPSTREAM_FAILED = re.compile(r"Request failed with status (\d{3})")
-_UPSTREAM_STATUS = re.compile(r"\bstatus:?\s+(\d{3})\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _Plan(Generic[T]):
-    """One CLI call: its arguments, how to read its result, whether to retry."""
-
-    args: list[str]
-    label: str
-    convert: Callable[[CompletedCall], T]
-    read: bool
-
-
-def require_ready(connection: Connection) -> Connection:
-    """Return the connection when it is READY.
-
-    Raises:
-        ConnectionNotReadyError: With the `clientAction` URL when Membrane gave one.
-    """
-    if connection.is_ready:
-        return connection
-    url = connection.client_action.ui_url if connection.client_action else None
-    raise connection_not_ready(connection.id, connection.state, url)
 
 
 class MembraneClient:
@@ -193,15 +162,15 @@ class MembraneClient:
 
     def version(self) -> str:
         """Return the CLI's version text (`membrane --version`)."""
-        return self._execute(_version_plan())
+        return self._execute(plans.version_plan())
 
     def status(self) -> LoginStatus:
         """Return the login status (`membrane status --json`)."""
-        return self._execute(_status_plan())
+        return self._execute(plans.status_plan())
 
     def list_connections(self) -> list[Connection]:
         """Return every connection (`membrane connection list --json`)."""
-        return self._execute(_connection_list_plan())
+        return self._execute(plans.connection_list_plan())
 
     def get_connection(self, connection_id: str, *, wait: bool = False) -> Connection:
         """Return one connection, in whatever state it is.
@@ -210,11 +179,11 @@ class MembraneClient:
             connection_id: Its id or key.
             wait: Let the CLI wait while the connection is BUILDING.
         """
-        return self._execute(_connection_get_plan(connection_id, wait=wait))
+        return self._execute(plans.connection_get_plan(connection_id, wait=wait))
 
     def search_connectors(self, query: str) -> list[ConnectorHit]:
         """Search connectors (`membrane search Q --elementType=connector`)."""
-        return self._execute(_search_plan(query))
+        return self._execute(plans.search_plan(query))
 
     def connect(self, connector_id: str) -> Connection:
         """Connect a connector and return the READY connection.
@@ -222,13 +191,13 @@ class MembraneClient:
         Raises:
             ConnectionNotReadyError: When the new connection is not READY.
         """
-        return self._execute(_connect_plan(connector_id))
+        return self._execute(plans.connect_plan(connector_id))
 
     def list_actions(
         self, connection_id: str, intent: str, *, limit: int | None = None
     ) -> list[Action]:
         """Return the actions Membrane finds for an intent on a connection."""
-        return self._execute(_action_list_plan(connection_id, intent, limit))
+        return self._execute(plans.action_list_plan(connection_id, intent, limit))
 
     def run_action(
         self,
@@ -243,7 +212,7 @@ class MembraneClient:
         Raises:
             ActionFailedError: The action ran and reported an error.
         """
-        return self._execute(_run_plan(action_id, connection_id, input, form))
+        return self._execute(plans.run_plan(action_id, connection_id, input, form))
 
     def request(
         self,
@@ -261,7 +230,7 @@ class MembraneClient:
         as `ProxyResponse(status=<code>, body=...)`. Only CLI-level failures
         raise. GET requests are retried on transient CLI failures.
         """
-        plan = _request_plan(
+        plan = plans.request_plan(
             connection_id,
             path,
             method=method,
@@ -275,35 +244,37 @@ class MembraneClient:
 
     async def aversion(self) -> str:
         """Async twin of `version`."""
-        return await self._aexecute(_version_plan())
+        return await self._aexecute(plans.version_plan())
 
     async def astatus(self) -> LoginStatus:
         """Async twin of `status`."""
-        return await self._aexecute(_status_plan())
+        return await self._aexecute(plans.status_plan())
 
     async def alist_connections(self) -> list[Connection]:
         """Async twin of `list_connections`."""
-        return await self._aexecute(_connection_list_plan())
+        return await self._aexecute(plans.connection_list_plan())
 
     async def aget_connection(
         self, connection_id: str, *, wait: bool = False
     ) -> Connection:
         """Async twin of `get_connection`."""
-        return await self._aexecute(_connection_get_plan(connection_id, wait=wait))
+        return await self._aexecute(plans.connection_get_plan(connection_id, wait=wait))
 
     async def asearch_connectors(self, query: str) -> list[ConnectorHit]:
         """Async twin of `search_connectors`."""
-        return await self._aexecute(_search_plan(query))
+        return await self._aexecute(plans.search_plan(query))
 
     async def aconnect(self, connector_id: str) -> Connection:
         """Async twin of `connect`."""
-        return await self._aexecute(_connect_plan(connector_id))
+        return await self._aexecute(plans.connect_plan(connector_id))
 
     async def alist_actions(
         self, connection_id: str, intent: str, *, limit: int | None = None
     ) -> list[Action]:
         """Async twin of `list_actions`."""
-        return await self._aexecute(_action_list_plan(connection_id, intent, limit))
+        return await self._aexecute(
+            plans.action_list_plan(connection_id, intent, limit)
+        )
 
     async def arun_action(
         self,
@@ -314,7 +285,9 @@ class MembraneClient:
         form: Literal["run", "act"] = "run",
     ) -> RunResult:
         """Async twin of `run_action`."""
-        return await self._aexecute(_run_plan(action_id, connection_id, input, form))
+        return await self._aexecute(
+            plans.run_plan(action_id, connection_id, input, form)
+        )
 
     async def arequest(
         self,
@@ -327,7 +300,7 @@ class MembraneClient:
         body: Any = None,
     ) -> ProxyResponse:
         """Async twin of `request`."""
-        plan = _request_plan(
+        plan = plans.request_plan(
             connection_id,
             path,
             method=method,
@@ -339,7 +312,7 @@ class MembraneClient:
 
     # ----- execution ---------------------------------------------------------
 
-    def _execute(self, plan: _Plan[T]) -> T:
+    def _execute(self, plan: plans.Plan[T]) -> T:
         """Run a plan, retrying reads on transient failures."""
         argv = [*self.command, *plan.args]
         if not plan.read:
@@ -350,15 +323,13 @@ class MembraneClient:
                 return self._once(argv, plan)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
-    def _once(self, argv: list[str], plan: _Plan[T]) -> T:
+    def _once(self, argv: list[str], plan: plans.Plan[T]) -> T:
         """Run a plan once."""
-        try:
+        with _write_hint_on_timeout(plan):
             call = self._runner.run(argv, time_limit=self.timeout, label=plan.label)
-        except CLITimeoutError as error:
-            raise _with_write_hint(error, plan) from None
         return plan.convert(call)
 
-    async def _aexecute(self, plan: _Plan[T]) -> T:
+    async def _aexecute(self, plan: plans.Plan[T]) -> T:
         """Async twin of `_execute`."""
         argv = [*self.command, *plan.args]
         if not plan.read:
@@ -369,14 +340,12 @@ class MembraneClient:
                 return await self._aonce(argv, plan)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
-    async def _aonce(self, argv: list[str], plan: _Plan[T]) -> T:
+    async def _aonce(self, argv: list[str], plan: plans.Plan[T]) -> T:
         """Async twin of `_once`."""
-        try:
+        with _write_hint_on_timeout(plan):
             call = await self._runner.arun(
                 argv, time_limit=self.timeout, label=plan.label
             )
-        except CLITimeoutError as error:
-            raise _with_write_hint(error, plan) from None
         return plan.convert(call)
 
     def _retry_options(self) -> dict[str, Any]:
@@ -393,209 +362,15 @@ class MembraneClient:
         }
 
 
-# ----- plans: argv + conversion, shared by sync and async ----------------------
-
-
-def _version_plan() -> _Plan[str]:
-    """Plan `membrane --version`."""
-
-    def convert(call: CompletedCall) -> str:
-        if call.returncode != 0:
-            raise failure_of(call, "--version")
-        lines = call.stdout.strip().splitlines()
-        if not lines:
-            raise OutputParseError("`membrane --version` printed nothing.")
-        return lines[0].strip()
-
-    return _Plan(commands.version_args(), "--version", convert, read=True)
-
-
-def _status_plan() -> _Plan[LoginStatus]:
-    """Plan `membrane status --json`."""
-
-    def convert(call: CompletedCall) -> LoginStatus:
-        if call.returncode != 0:
-            raise failure_of(call, "status")
-        value = try_json(call.stdout)
-        if isinstance(value, Mapping):
-            return _model(LoginStatus, value, "status")
-        # Older CLIs print text: "Logged in ..." or "Not logged in".
-        text = call.stdout.lower()
-        if "not logged in" in text or "logged in" not in text:
-            return LoginStatus(loggedIn=False)
-        return LoginStatus(loggedIn=True)
-
-    return _Plan(commands.status_args(), "status", convert, read=True)
-
-
-def _connection_list_plan() -> _Plan[list[Connection]]:
-    """Plan `membrane connection list --json`."""
-    label = "connection list"
-    return _Plan(
-        commands.connection_list_args(),
-        label,
-        lambda call: _list_of(Connection, _json(call, label), label),
-        read=True,
-    )
-
-
-def _connection_get_plan(connection_id: str, *, wait: bool) -> _Plan[Connection]:
-    """Plan `membrane connection get ID [--wait] --json`."""
-    label = "connection get"
-    return _Plan(
-        commands.connection_get_args(connection_id, wait=wait),
-        label,
-        lambda call: _single_connection(_json(call, label), label),
-        read=True,
-    )
-
-
-def _search_plan(query: str) -> _Plan[list[ConnectorHit]]:
-    """Plan `membrane search Q --elementType=connector --json`."""
-    label = "search"
-    return _Plan(
-        commands.search_args(query),
-        label,
-        lambda call: _list_of(ConnectorHit, _json(call, label), label),
-        read=True,
-    )
-
-
-def _connect_plan(connector_id: str) -> _Plan[Connection]:
-    """Plan `membrane connect --connectorId=ID --json`; not retried."""
-    label = "connect"
-    return _Plan(
-        commands.connect_args(connector_id),
-        label,
-        lambda call: require_ready(_single_connection(_json(call, label), label)),
-        read=False,
-    )
-
-
-def _action_list_plan(
-    connection_id: str, intent: str, limit: int | None
-) -> _Plan[list[Action]]:
-    """Plan `membrane action list --intent=Q --connectionId=ID --json`."""
-    label = "action list"
-    return _Plan(
-        commands.action_list_args(connection_id, intent, limit=limit),
-        label,
-        lambda call: _list_of(Action, _json(call, label), label),
-        read=True,
-    )
-
-
-def _run_plan(
-    action_id: str,
-    connection_id: str,
-    payload: Mapping[str, Any],
-    form: Literal["run", "act"],
-) -> _Plan[RunResult]:
-    """Plan `action run` or `act`; never retried."""
-    label = "act" if form == "act" else "action run"
-
-    def convert(call: CompletedCall) -> RunResult:
-        value = _json(call, label)
-        if isinstance(value, Mapping) and "output" in value:
-            return _model(RunResult, value, label)
-        # A CLI that prints the output alone: keep it exactly, falsy or not.
-        return RunResult(output=value)
-
-    args = commands.run_args(action_id, connection_id, payload, form=form)
-    return _Plan(args, label, convert, read=False)
-
-
-def _request_plan(
-    connection_id: str,
-    path: str,
-    *,
-    method: str,
-    headers: Mapping[str, str] | None,
-    query: Mapping[str, str] | None,
-    body: Any,
-) -> _Plan[ProxyResponse]:
-    """Plan `membrane request`; retried only for GET."""
-    label = "request"
-    args = commands.request_args(
-        connection_id, path, method=method, headers=headers, query=query, body=body
-    )
-
-    def convert(call: CompletedCall) -> ProxyResponse:
-        upstream = _UPSTREAM_FAILED.search(call.stderr)
-        if call.returncode != 0 and upstream is None:
-            raise failure_of(call, label)
-
-        parsed = try_json(call.stdout)
-        response_body = call.stdout.removesuffix("\n") if parsed is ... else parsed
-        if upstream is not None:
-            return ProxyResponse(status=int(upstream.group(1)), body=response_body)
-
-        reported = _UPSTREAM_STATUS.search(call.stderr)
-        status = int(reported.group(1)) if reported else 200
-        return ProxyResponse(status=status, body=response_body)
-
-    return _Plan(args, label, convert, read=method.upper() == "GET")
-
-
-# ----- conversion helpers -------------------------------------------------------
-
-
-def _json(call: CompletedCall, label: str) -> Any:
-    """Return the JSON of a successful call, or raise its failure."""
-    if call.returncode != 0:
-        raise failure_of(call, label)
-    return parse_json_output(call, label)
-
-
-def _model(model: type[T], value: Any, label: str) -> T:
-    """Validate one value into a model, or explain the mismatch."""
+@contextmanager
+def _write_hint_on_timeout(plan: plans.Plan[Any]) -> Iterator[None]:
+    """Warn, on a timed-out write, that it may still have happened."""
     try:
-        return model.model_validate(value)  # type: ignore[attr-defined,no-any-return]
-    except ValidationError as error:
-        raise _shape_error(label, error) from None
-
-
-def _single_connection(value: Any, label: str) -> Connection:
-    """Read a Connection from `{...}` or `{"connection": {...}}`."""
-    if isinstance(value, Mapping) and "id" not in value:
-        nested = value.get("connection")
-        if isinstance(nested, Mapping):
-            value = nested
-    return _model(Connection, value, label)
-
-
-def _list_of(model: type[ModelT], value: Any, label: str) -> list[ModelT]:
-    """Read a list answer in either shape, skipping items that do not fit."""
-    try:
-        items = parse_items(value)
-    except TypeError as error:
-        raise _shape_error(label, error) from None
-
-    parsed: list[ModelT] = []
-    for index, item in enumerate(items):
-        try:
-            parsed.append(model.model_validate(item))
-        except ValidationError:
-            logger.warning(
-                "membrane %s: skipped item %d of unexpected shape", label, index
-            )
-    return parsed
-
-
-def _shape_error(label: str, error: Exception) -> OutputParseError:
-    """Build the error of JSON that does not have the expected shape."""
-    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return OutputParseError(
-        f"`membrane {label}` printed JSON of an unexpected shape ({first_line}).",
-        hint="Check the CLI version with `membrane --version`.",
-    )
-
-
-def _with_write_hint(error: CLITimeoutError, plan: _Plan[Any]) -> CLITimeoutError:
-    """Warn that a timed-out write may still have happened."""
-    if not plan.read:
-        error.hint = _WRITE_TIMEOUT_HINT
-    return error
+        yield
+    except CLITimeoutError as error:
+        if not plan.read:
+            error.hint = _WRITE_TIMEOUT_HINT
+        raise error from None
 
 
 def _log_retry(retry_state: Any) -> None:
