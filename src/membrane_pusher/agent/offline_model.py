@@ -39,7 +39,6 @@ import json
 import logging
 import os
 import queue
-import re
 import threading
 import time
 import uuid
@@ -57,9 +56,12 @@ from langchain_core.messages import (
     ToolMessage,
 )
 from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.tools import BaseTool
 from pydantic import Field, PrivateAttr
 
+from membrane_pusher.agent.offline_schema import (
+    compact_tool_schema,
+    needle_tool_schema,
+)
 from membrane_pusher.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
     from langchain_core.callbacks import CallbackManagerForLLMRun
     from langchain_core.language_models import LanguageModelInput
     from langchain_core.runnables import Runnable
+    from langchain_core.tools import BaseTool
 
 __all__ = [
     "NEEDLE_MODULE",
@@ -346,119 +349,6 @@ class NeedleChatModel(BaseChatModel):
         return AIMessage(
             content=content, tool_calls=tool_calls, response_metadata=metadata
         )
-
-
-def needle_tool_schema(tool: Any) -> dict[str, Any]:
-    """Convert one tool to the engine's `{name, description, parameters}` form.
-
-    Our tools go through `membrane_pusher.formats.to_openai_tool` when that
-    module is available; other tools use LangChain's OpenAI conversion.
-    """
-    if isinstance(tool, dict) and {"name", "parameters"} <= tool.keys():
-        return {
-            key: tool[key]
-            for key in ("name", "description", "parameters")
-            if key in tool
-        }
-    function = _openai_function(tool)
-    return {
-        "name": function["name"],
-        "description": function.get("description", ""),
-        "parameters": function.get("parameters")
-        or {"type": "object", "properties": {}},
-    }
-
-
-# Keywords our tools check themselves; the engine's grammar need not.
-_VALIDATION_ONLY = frozenset(
-    {
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-        "propertyNames",
-        "additionalProperties",
-        "format",
-        "examples",
-        "default",
-    }
-)
-_FIRST_SENTENCE = re.compile(r"(.+?\.)(?:\s|$)")
-
-
-def compact_tool_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """Shorten a tool schema for the 121M engine.
-
-    The engine reads every tool schema when it is set up (seconds per
-    kilobyte on two cores) and loses track in long ones. The model is shown
-    only the first sentence of each description, only the required
-    properties of each object (all of them when none is required), and no
-    keywords that only constrain values (lengths, patterns, ...). The tool
-    still validates its arguments against its full schema.
-
-    Args:
-        schema: `{name, description, parameters}`.
-
-    Returns:
-        The shortened copy.
-    """
-    return {
-        "name": schema["name"],
-        "description": _first_sentence(schema.get("description", ""), 200),
-        "parameters": _compact_node(schema.get("parameters") or {}),
-    }
-
-
-def _compact_node(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_compact_node(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    compact: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in _VALIDATION_ONLY:
-            continue
-        if key == "description":
-            compact[key] = _first_sentence(value, 120)
-        elif key == "properties" and isinstance(value, dict):
-            required = set(node.get("required") or value)
-            compact[key] = {
-                name: _compact_node(child)
-                for name, child in value.items()
-                if name in required
-            }
-        else:
-            compact[key] = _compact_node(value)
-    return compact
-
-
-def _first_sentence(text: Any, limit: int) -> str:
-    flat = " ".join(str(text).split())
-    match = _FIRST_SENTENCE.match(flat)
-    return (match.group(1) if match else flat)[:limit]
-
-
-def _openai_function(tool: Any) -> dict[str, Any]:
-    if isinstance(tool, BaseTool) and isinstance(tool.args_schema, dict):
-        try:
-            formats = importlib.import_module("membrane_pusher.formats")
-            converted = formats.to_openai_tool(tool)
-        except (ImportError, AttributeError):
-            converted = {
-                "function": {
-                    "name": tool.name,
-                    "description": tool.description,
-                    "parameters": tool.args_schema,
-                }
-            }
-        return dict(converted.get("function", converted))
-    from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: PLC0415
-
-    return dict(convert_to_openai_tool(tool)["function"])
 
 
 def _trailing_tool_results(messages: Sequence[BaseMessage]) -> list[ToolMessage]:
