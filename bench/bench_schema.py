@@ -18,6 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from common import result, target
 from membrane_pusher.formats import (
     to_anthropic_tool,
     to_gemini_tool,
@@ -30,6 +31,7 @@ from membrane_pusher.tools import action_tool
 
 CONVERSION_TARGET_MS = 1.0
 VALIDATION_TARGET_RATIO = 1.5
+SEED = 20240611
 _WORDS = [
     "channel",
     "event",
@@ -153,7 +155,7 @@ def _per_item_us(seconds: float, count: int) -> float:
 def run(quick: bool = False) -> dict[str, Any]:
     """Run the benchmark and return its figures (times in microseconds)."""
     schema_count, argument_count = (200, 2000) if quick else (1000, 10000)
-    rng = random.Random(20240611)
+    rng = random.Random(SEED)
     schemas = [make_schema(rng) for _ in range(schema_count)]
     actions = [
         Action(
@@ -208,28 +210,48 @@ def run(quick: bool = False) -> dict[str, Any]:
     per_schema["all_formats_and_build"] = round(
         sum(timings.values()) / schema_count * 1e3, 4
     )
+    slowest = max(v for k, v in per_schema.items() if k != "all_formats_and_build")
     ratio = ours_s / plain_s
-    return {
-        "schemas": schema_count,
-        "argument_sets": argument_count,
-        "invalid_argument_sets": invalid,
-        "invalid_agree_with_plain": invalid == plain_invalid,
-        "conversion_ms_per_schema": per_schema,
-        "validation_us_per_call": round(_per_item_us(ours_s, argument_count), 2),
-        "plain_jsonschema_us_per_call": round(_per_item_us(plain_s, argument_count), 2),
-        "validation_ratio_to_plain": round(ratio, 3),
-        "targets": {
-            "conversion_ms_per_schema": CONVERSION_TARGET_MS,
-            "validation_ratio": VALIDATION_TARGET_RATIO,
+    return result(
+        title="Schema conversion and argument validation",
+        measures=(
+            "per-schema time to build a tool and each provider format from "
+            "generated action schemas; per-call time of the tool's validator "
+            "versus a cached plain Draft202012Validator on the same argument sets"
+        ),
+        inputs={
+            "schemas": schema_count,
+            "argument_sets": argument_count,
+            "seed": SEED,
+            "shapes": "nested objects, enums, $ref, nullable, oneOf, Membrane keywords",
         },
-        "targets_met": {
-            "conversion": max(
-                v for k, v in per_schema.items() if k != "all_formats_and_build"
-            )
-            < CONVERSION_TARGET_MS,
-            "validation": ratio <= VALIDATION_TARGET_RATIO,
+        figures={
+            "conversion_ms_per_schema": per_schema,
+            "invalid_argument_sets": invalid,
+            "invalid_agree_with_plain": invalid == plain_invalid,
+            "validation_us_per_call": round(_per_item_us(ours_s, argument_count), 2),
+            "plain_jsonschema_us_per_call": round(
+                _per_item_us(plain_s, argument_count), 2
+            ),
+            "validation_ratio_to_plain": round(ratio, 3),
         },
-    }
+        targets=[
+            target(
+                "slowest single conversion per schema",
+                slowest,
+                CONVERSION_TARGET_MS,
+                unit="ms",
+                op="<",
+            ),
+            target("validation / plain jsonschema", ratio, VALIDATION_TARGET_RATIO),
+        ],
+        notes=[
+            (
+                "all_formats_and_build is every conversion of one schema added "
+                "up; the target applies to each conversion on its own"
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import median_ms, result, spread_ms, target
+from common import REPO_ROOT, median_ms, result, spread_ms, target
 
 HEAVY_MODULES = ("langchain_core", "pydantic", "jsonschema", "httpx", "tenacity")
 
@@ -44,6 +44,17 @@ def _script() -> list[str]:
     if found:
         return [found]
     return [sys.executable, "-m", "membrane_pusher.cli"]
+
+
+def _shown(argv: list[str]) -> list[str]:
+    """Return argv with paths inside the repo made relative, for the results file."""
+    shown = []
+    for part in argv:
+        path = Path(part)
+        shown.append(
+            str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else part
+        )
+    return shown
 
 
 def _time(argv: list[str]) -> float:
@@ -82,8 +93,8 @@ def run(quick: bool) -> dict[str, Any]:
         ),
         inputs={
             "iterations": iterations,
-            "help_argv": help_argv,
-            "empty_argv": empty_argv,
+            "help_argv": _shown(help_argv),
+            "empty_argv": _shown(empty_argv),
         },
         figures={
             "help": spread_ms(helps),

@@ -36,8 +36,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from common import machine  # noqa: E402
 
-# Module name -> short name. The last two belong to other parts of the project
-# and are run when present.
+# Module name -> short name, in the order they run.
 BENCHMARKS = {
     "bench_overhead": "overhead",
     "bench_concurrency": "concurrency",
@@ -46,7 +45,6 @@ BENCHMARKS = {
     "bench_schema": "schema",
     "bench_toolkit": "toolkit",
 }
-OPTIONAL = {"bench_schema", "bench_toolkit"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         for module_name in selected:
             name = BENCHMARKS[module_name]
             outcome = _run_one(module_name, quick)
-            if outcome is None:
-                continue
             report["benchmarks"][name] = outcome
             crashed = crashed or "error" in outcome
             _print_result(name, outcome)
@@ -139,14 +135,11 @@ def _isolate(scratch: Path) -> None:
     os.environ.pop("MEMBRANE_CLI", None)
 
 
-def _run_one(module_name: str, quick: bool) -> dict[str, Any] | None:
-    """Import and run one benchmark; None when an optional one is absent."""
+def _run_one(module_name: str, quick: bool) -> dict[str, Any]:
+    """Import and run one benchmark; a crash becomes an `error` entry."""
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if module_name in OPTIONAL and error.name == module_name:
-            print(f"\n== {BENCHMARKS[module_name]}: not present, skipped")
-            return None
+    except ImportError as error:
         return {"error": f"import failed: {error}"}
 
     start = time.perf_counter()

@@ -18,7 +18,7 @@ HOSTILE = [
     "-X",
     "--json",
     'it\'s "quoted"',
-    "$(touch /tmp/pwned)",
+    "$(touch pwned-by-substitution)",
     "`id`",
     "line one\nline two",
     "; rm -rf / #",

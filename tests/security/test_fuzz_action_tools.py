@@ -26,7 +26,7 @@ from schema_strategies import case_strategy
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools.action_tool import action_tool
 
-CASES_FILE = Path("/work/shared/cases/schema-cases.json")
+CASES_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
 CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 CONNECTION_ID = "con_pusher_sandbox"
 # hypothesis-jsonschema where it can; the hand-made generator for recursive $ref.
