@@ -63,7 +63,7 @@ def _action(case: dict[str, Any]) -> Action:
             "id": f"act_{case['id']}",
             "key": case["id"],
             "name": case["id"],
-            "description": case["expect"][:200],
+            "description": f"Shared schema case {case['id']}.",
             "inputSchema": case["schema"],
             "connectionId": CONNECTION_ID,
         }
