@@ -2,12 +2,14 @@
 
 Measures one Membrane action tool call, sync (`tool.invoke`) and async
 (`tool.ainvoke`), against the stand-in CLI, and a bare `subprocess.run` of the
-very same argv and environment. Calls are interleaved so that drift in machine
-load hits both sides alike.
+very same argv and environment. Each round runs one call of every kind, in an
+order that alternates from round to round, so drift in machine load hits every
+side alike; the ratio is taken per round (our call / the same round's bare
+call) and the median of those ratios is the figure, printed with its spread.
 
 Two figures per form:
 
-* the median wall-time ratio tool / bare (target at most 1.05);
+* the median per-round wall-time ratio tool / bare (target at most 1.05);
 * our own added time: the call's wall time minus the wall time of the process
   it started (spawn to reap, see `process_span.py`). Target under 2 ms.
 """
@@ -17,12 +19,24 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from common import median_ms, result, spread_ms, standin_workspace, target
+from common import (
+    median_ms,
+    ratio_spread,
+    result,
+    run_bare,
+    run_bare_async,
+    spread_ms,
+    standin_workspace,
+    target,
+    timed,
+)
 from process_span import ProcessSpans
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CONNECTION_ID = "con_pusher_sandbox"
 
@@ -99,33 +113,22 @@ def run(quick: bool) -> dict[str, Any]:
         tool = action_tool(action, client, CONNECTION_ID)
         argv = client.argv_for_run_action(action.id, CONNECTION_ID, ARGUMENTS)
         env = {**os.environ, **workspace.env()}
-
-        # The same spawn options as the client (stdin closed, own session), so
-        # the ratio shows our code, not a different way of starting processes.
-        def bare() -> None:
-            subprocess.run(
-                argv,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                env=env,
-                check=True,
-                start_new_session=True,
-            )
-
-        samples = _measure(
-            tool, bare, argv=argv, env=env, iterations=iterations, warmup=warmup
-        )
+        samples = _measure(tool, argv, env, iterations=iterations, warmup=warmup)
         calls = len(workspace.calls())
 
-    bare_ms = median_ms(samples["bare"])
-    sync_ms = median_ms(samples["sync"])
-    async_ms = median_ms(samples["async"])
-    sync_ratio = sync_ms / bare_ms
-    async_ratio = async_ms / bare_ms
+    sync_ratios = _per_round(samples["sync"], samples["bare"])
+    async_ratios = _per_round(samples["async"], samples["bare"])
+    sync_ratio = statistics.median(sync_ratios)
+    async_ratio = statistics.median(async_ratios)
     added_sync = _added(samples["sync"], samples["sync_span"])
     added_async = _added(samples["async"], samples["async_span"])
     added_bare = _added(samples["bare"], samples["bare_span"])
     notes = [
+        (
+            "ratios are per round (each kind once per round, the order "
+            "alternating between rounds), then the median; *_spread shows how "
+            "much the rounds disagreed"
+        ),
         (
             "ratio_async compares with subprocess.run as the target says; "
             "ratio_async_to_bare_asyncio compares with the same process started by "
@@ -139,8 +142,9 @@ def run(quick: bool) -> dict[str, Any]:
     ]
     if added_sync is None or added_async is None:
         notes.append("process spans not captured; added time = wall difference")
-        added_sync = round(sync_ms - bare_ms, 3)
-        added_async = round(async_ms - bare_ms, 3)
+        bare_ms = median_ms(samples["bare"])
+        added_sync = round(median_ms(samples["sync"]) - bare_ms, 3)
+        added_async = round(median_ms(samples["async"]) - bare_ms, 3)
 
     return result(
         title="Overhead of one tool call",
@@ -163,9 +167,12 @@ def run(quick: bool) -> dict[str, Any]:
             "tool_ainvoke_async": spread_ms(samples["async"]),
             "bare_asyncio_subprocess": spread_ms(samples["bare_async"]),
             "ratio_sync": round(sync_ratio, 4),
+            "ratio_sync_spread": ratio_spread(sync_ratios),
             "ratio_async": round(async_ratio, 4),
+            "ratio_async_spread": ratio_spread(async_ratios),
             "ratio_async_to_bare_asyncio": round(
-                async_ms / median_ms(samples["bare_async"]), 4
+                statistics.median(_per_round(samples["async"], samples["bare_async"])),
+                4,
             ),
             "added_ms_sync": added_sync,
             "added_ms_async": added_async,
@@ -181,16 +188,24 @@ def run(quick: bool) -> dict[str, Any]:
     )
 
 
+def _per_round(ours: list[float], bare: list[float]) -> list[float]:
+    """Our wall time over the same round's bare wall time, round by round."""
+    return [o / b for o, b in zip(ours, bare, strict=True)]
+
+
 def _measure(
     tool: Any,
-    bare: Any,
-    *,
     argv: list[str],
     env: dict[str, str],
+    *,
     iterations: int,
     warmup: int,
 ) -> dict[str, list[float]]:
-    """Interleave bare, sync and async calls; return wall times and spans."""
+    """Run rounds of bare, sync, async and bare asyncio calls; return walls, spans.
+
+    The order of the four calls alternates between rounds (forward, then
+    backward), so no kind always runs right after another.
+    """
     samples: dict[str, list[float]] = {
         name: []
         for name in (
@@ -205,48 +220,44 @@ def _measure(
         )
     }
 
-    async def timed_bare_async() -> float:
-        start = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env=env,
-        )
-        await process.communicate()
-        return time.perf_counter() - start
-
-    async def timed_async(index: int) -> tuple[float, Any]:
-        start = time.perf_counter()
-        message = await tool.ainvoke(_tool_call(index))
-        return time.perf_counter() - start, message
-
     # One loop for all async calls, not running during the sync ones, so that a
     # sync path that drives its own loop is measured as users would run it.
+    # Async calls are timed inside the loop, as the caller's code would see them.
     loop = asyncio.new_event_loop()
+
+    def sync(index: int) -> float:
+        start = time.perf_counter()
+        message = tool.invoke(_tool_call(index))
+        wall = time.perf_counter() - start
+        _check(message)
+        return wall
+
+    async def timed_async(index: int) -> float:
+        start = time.perf_counter()
+        message = await tool.ainvoke(_tool_call(index))
+        wall = time.perf_counter() - start
+        _check(message)
+        return wall
+
+    async def timed_bare_async() -> float:
+        start = time.perf_counter()
+        await run_bare_async(argv, env)
+        return time.perf_counter() - start
+
+    kinds: list[tuple[str, Callable[[int], float]]] = [
+        ("bare", lambda _: timed(lambda: run_bare(argv, env))),
+        ("sync", sync),
+        ("async", lambda index: loop.run_until_complete(timed_async(index))),
+        ("bare_async", lambda _: loop.run_until_complete(timed_bare_async())),
+    ]
     try:
         for index in range(warmup + iterations):
             keep = index >= warmup
+            order = kinds if index % 2 == 0 else kinds[::-1]
             with ProcessSpans() as spans:
-                start = time.perf_counter()
-                bare()
-                wall = time.perf_counter() - start
-                _keep(samples, "bare", keep, wall, spans.take())
-
-                start = time.perf_counter()
-                message = tool.invoke(_tool_call(index))
-                wall = time.perf_counter() - start
-                _check(message)
-                _keep(samples, "sync", keep, wall, spans.take())
-
-                wall, message = loop.run_until_complete(timed_async(index))
-                _check(message)
-                _keep(samples, "async", keep, wall, spans.take())
-
-                wall = loop.run_until_complete(timed_bare_async())
-                _keep(samples, "bare_async", keep, wall, spans.take())
+                for name, call in order:
+                    wall = call(index)
+                    _keep(samples, name, keep, wall, spans.take())
     finally:
         loop.close()
     return samples

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import REPO_ROOT, median_ms, result, spread_ms, target
+from common import median_ms, result, shown_path, spread_ms, target
 
 HEAVY_MODULES = ("langchain_core", "pydantic", "jsonschema", "httpx", "tenacity")
 
@@ -47,14 +47,8 @@ def _script() -> list[str]:
 
 
 def _shown(argv: list[str]) -> list[str]:
-    """Return argv with paths inside the repo made relative, for the results file."""
-    shown = []
-    for part in argv:
-        path = Path(part)
-        shown.append(
-            str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else part
-        )
-    return shown
+    """Return argv as the results file shows it: no path of this machine."""
+    return [shown_path(part) for part in argv]
 
 
 def _time(argv: list[str]) -> float:
@@ -63,7 +57,9 @@ def _time(argv: list[str]) -> float:
     completed = subprocess.run(argv, capture_output=True, check=False)
     wall = time.perf_counter() - start
     if completed.returncode != 0:
-        msg = f"{argv} exited {completed.returncode}: {completed.stderr[-500:]!r}"
+        msg = (
+            f"{_shown(argv)} exited {completed.returncode}: {completed.stderr[-500:]!r}"
+        )
         raise RuntimeError(msg)
     return wall
 

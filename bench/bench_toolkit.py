@@ -36,47 +36,40 @@ CONNECTION_ID = "con_pusher_sandbox"
 WARM_REPEATS = 5
 
 
-def _workspace() -> dict[str, Any]:
-    """The default stand-in workspace with 50 generated actions."""
+def catalog_workspace(count: int) -> dict[str, Any]:
+    """The default stand-in workspace with `count` generated catalog actions."""
     from membrane_pusher.sandbox.standin.workspace import (  # noqa: PLC0415
         default_workspace,
     )
 
     workspace = default_workspace()
-    workspace["actions"] = action_definitions(ACTIONS)
+    workspace["actions"] = action_definitions(count)
     return workspace
 
 
-def _build(workspace: Any, cache: Path, *, refresh: bool = False) -> int:
-    """Build the toolkit once; return the number of catalog tools."""
+def _toolkit(workspace: Any, cache: Path) -> Any:
+    """A toolkit over the workspace's catalog, its connection id given."""
     from membrane_pusher.pusher.toolkit import PusherToolkit  # noqa: PLC0415
 
-    kit = PusherToolkit(
+    return PusherToolkit(
         connection_id=CONNECTION_ID,
         intents=INTENTS,
         app_id="12345",
         client=workspace.client(),
         cache_dir=cache,
-        refresh=refresh,
         action_limit=ACTIONS,
     )
-    tools = kit.get_tools()
+
+
+def _build(workspace: Any, cache: Path) -> int:
+    """Build the toolkit once; return the number of catalog tools."""
+    tools = _toolkit(workspace, cache).get_tools()
     return sum(1 for t in tools if "membrane_action_id" in (t.metadata or {}))
 
 
 async def _abuild(workspace: Any, cache: Path) -> int:
-    """Build the toolkit once with `aget_tools`."""
-    from membrane_pusher.pusher.toolkit import PusherToolkit  # noqa: PLC0415
-
-    kit = PusherToolkit(
-        connection_id=CONNECTION_ID,
-        intents=INTENTS,
-        app_id="12345",
-        client=workspace.client(),
-        cache_dir=cache,
-        action_limit=ACTIONS,
-    )
-    return len(await kit.aget_tools())
+    """Build the toolkit once with `aget_tools`; return the number of tools."""
+    return len(await _toolkit(workspace, cache).aget_tools())
 
 
 def run(quick: bool) -> dict[str, Any]:
@@ -90,7 +83,7 @@ def run(quick: bool) -> dict[str, Any]:
     catalog_tools = 0
     calls_per_cold = 0
 
-    with standin_workspace(_workspace()) as workspace:
+    with standin_workspace(catalog_workspace(ACTIONS)) as workspace:
         for _ in range(rounds):
             folder = Path(tempfile.mkdtemp(prefix="mp-bench-toolkit-"))
             try:

@@ -18,10 +18,13 @@ files can be compared:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from contextlib import contextmanager
@@ -37,6 +40,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def median_ms(samples: list[float]) -> float:
     """Return the median of samples given in seconds, in milliseconds."""
     return round(statistics.median(samples) * 1000, 3)
+
+
+def ratio_spread(ratios: list[float]) -> dict[str, float]:
+    """Return min, median and max of per-round ratios (how noisy the run was)."""
+    return {
+        "min": round(min(ratios), 4),
+        "median": round(statistics.median(ratios), 4),
+        "max": round(max(ratios), 4),
+    }
 
 
 def spread_ms(samples: list[float]) -> dict[str, float]:
@@ -122,6 +134,55 @@ def _cpu_model() -> str:
             if line.lower().startswith("model name"):
                 return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
+
+
+def shown_path(path: str | Path) -> str:
+    """Return a path as results may show it: never naming this machine's folders.
+
+    Paths in the repo become repo-relative, paths in the interpreter's library
+    folders become `<stdlib>/...` or `<site-packages>/...`, and any other
+    absolute path is cut to its file name.
+    """
+    text = str(path)
+    candidate = Path(text)
+    if not candidate.is_absolute():
+        return text
+    roots = {
+        "<site-packages>": sysconfig.get_paths()["purelib"],
+        "<stdlib>": sysconfig.get_paths()["stdlib"],
+    }
+    if candidate.is_relative_to(REPO_ROOT) and not candidate.is_relative_to(
+        roots["<site-packages>"]
+    ):
+        return str(candidate.relative_to(REPO_ROOT))
+    for label, root in roots.items():
+        if candidate.is_relative_to(root):
+            return f"{label}/{candidate.relative_to(root)}"
+    return candidate.name
+
+
+# The spawn options of the Membrane client (stdin closed, own session), so a
+# bare baseline differs from a tool call only by our own code.
+_SPAWN: dict[str, Any] = {
+    "stdin": subprocess.DEVNULL,
+    "stdout": subprocess.PIPE,
+    "stderr": subprocess.PIPE,
+    "start_new_session": True,
+}
+
+
+def run_bare(argv: list[str], env: dict[str, str]) -> None:
+    """Run argv once with `subprocess.run`, as the client would start it."""
+    subprocess.run(argv, env=env, check=True, **_SPAWN)
+
+
+async def run_bare_async(argv: list[str], env: dict[str, str]) -> None:
+    """Run argv once as a bare asyncio subprocess, as the client would start it."""
+    process = await asyncio.create_subprocess_exec(*argv, env=env, **_SPAWN)
+    await process.communicate()
+    if process.returncode != 0:
+        msg = f"bare stand-in call exited {process.returncode}"
+        raise RuntimeError(msg)
 
 
 @contextmanager

@@ -11,10 +11,12 @@ python bench/run.py --quick --only overhead,memory
 ```
 
 Each benchmark module exposes `run(quick: bool) -> dict`. Results go to
-`bench/results/<timestamp>.json` (or `--output PATH`) and always to
-`bench/results/latest.json`, with the machine's description, so that two runs
-can be compared (`--compare`). The exit code is 1 when a benchmark crashed, and
-also when a target was missed if `--strict` is given.
+`bench/results/<timestamp>-<mode>.json` (or `--output PATH`), with the machine's
+description, so that two runs can be compared (`--compare`). Only a `--full`
+run of every benchmark also replaces `bench/results/latest.json`, the figures
+kept in git: a quick run (CI's `make bench-quick`) or a partial one never
+touches it. The exit code is 1 when a benchmark crashed, and also when a target
+was missed if `--strict` is given.
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+_REPO_PREFIX = f"{BENCH_DIR.parent}/"
 sys.path.insert(0, str(BENCH_DIR))
 
 from common import machine  # noqa: E402
+
+# The committed figures: written by a complete `--full` run only.
+LATEST = "latest.json"
 
 # Module name -> short name, in the order they run.
 BENCHMARKS = {
@@ -79,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report["duration_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
     previous = _load(options.compare) if options.compare else None
-    paths = _save(report, options.output, started)
+    complete_full_run = not quick and selected == list(BENCHMARKS)
+    paths = _save(report, options.output, started, update_latest=complete_full_run)
     if previous is not None:
         _print_comparison(previous, report)
 
@@ -146,9 +153,10 @@ def _run_one(module_name: str, quick: bool) -> dict[str, Any]:
     try:
         outcome: dict[str, Any] = module.run(quick)
     except Exception as error:  # noqa: BLE001 - one crash must not hide the others
+        # Results name no folder of this machine: paths in the repo turn relative.
         return {
-            "error": f"{type(error).__name__}: {error}",
-            "traceback": traceback.format_exc(limit=8),
+            "error": f"{type(error).__name__}: {error}".replace(_REPO_PREFIX, ""),
+            "traceback": traceback.format_exc(limit=8).replace(_REPO_PREFIX, ""),
         }
     outcome["seconds"] = round(time.perf_counter() - start, 2)
     return outcome
@@ -215,16 +223,23 @@ def _targets(outcome: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _save(
-    report: dict[str, Any], output: Path | None, started: dt.datetime
+    report: dict[str, Any],
+    output: Path | None,
+    started: dt.datetime,
+    *,
+    update_latest: bool,
 ) -> list[Path]:
-    """Write the results file and `latest.json`; return both paths."""
+    """Write the results file, and `latest.json` when asked; return the paths."""
     results = BENCH_DIR / "results"
     results.mkdir(exist_ok=True)
-    path = output or results / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    path = output or results / f"{stamp}-{report['mode']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2, default=str) + "\n"
     path.write_text(text, encoding="utf-8")
-    latest = results / "latest.json"
+    if not update_latest:
+        return [path]
+    latest = results / LATEST
     latest.write_text(text, encoding="utf-8")
     return [path, latest]
 

@@ -10,7 +10,8 @@ MembranePusherError
 │   ├── CLINotFoundError        no `membrane` executable could be found
 │   ├── NotLoggedInError        the CLI has no valid login
 │   ├── ConnectionNotReadyError the connection is not READY (may carry a URL)
-│   └── ConfigurationError      a required setting is missing or malformed
+│   ├── ConfigurationError      a required setting is missing or malformed
+│   └── SandboxError            the local sandbox cannot be installed or run
 └── CallError                   one call failed; tools turn these into
     │                           `ToolException` so the model can react
     ├── InvalidArgumentsError   arguments broke the schema or Pusher's rules
@@ -24,8 +25,11 @@ MembranePusherError
     └── PusherAPIError          Pusher (or the proxy) refused the request
 ```
 
-`CallError.retryable` says whether the same call may succeed later unchanged;
-`SetupError` always needs a person.
+`CallError.retryable` says whether the same call may succeed later unchanged.
+Each class has a default (`CLITimeoutError` and `OutputParseError` are
+retryable, the others are not) and each instance may override it, for example a
+`CommandFailedError` whose output names a network failure. `SetupError` always
+needs a person.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ __all__ = [
     "NotLoggedInError",
     "OutputParseError",
     "PusherAPIError",
+    "SandboxError",
     "SetupError",
     "fix_arguments_hint",
 ]
@@ -143,11 +148,33 @@ class ConfigurationError(SetupError):
     kind = "configuration_error"
 
 
+class SandboxError(SetupError):
+    """The sandbox could not be installed, started, or found."""
+
+    kind = "sandbox_error"
+
+
 class CallError(MembranePusherError):
     """One call failed in a way the caller (often the model) can act on."""
 
     kind = "call_error"
-    retryable: ClassVar[bool] = False
+
+    retryable: bool = False
+    """Whether the same call may succeed later unchanged (class default)."""
+
+    def __init__(
+        self, message: str, *, hint: str = "", retryable: bool | None = None
+    ) -> None:
+        """Create the error.
+
+        Args:
+            message: What went wrong, already redacted.
+            hint: What to do next, already redacted.
+            retryable: Overrides the class's `retryable` for this error.
+        """
+        super().__init__(message, hint=hint)
+        if retryable is not None:
+            self.retryable = retryable
 
 
 def fix_arguments_hint(tool: str | None = None) -> str:
@@ -204,6 +231,7 @@ class CommandFailedError(CallError):
         hint: str = "",
         exit_code: int | None = None,
         stderr: str = "",
+        retryable: bool | None = None,
     ) -> None:
         """Create the error.
 
@@ -212,8 +240,10 @@ class CommandFailedError(CallError):
             hint: What to do next.
             exit_code: The process exit code (negative for a signal).
             stderr: A redacted excerpt of the process's stderr.
+            retryable: Whether the failure is transient (a network error, a
+                rate limit); not retryable when omitted.
         """
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, retryable=retryable)
         self.exit_code = exit_code
         self.stderr = stderr
 
@@ -278,9 +308,14 @@ class CLITimeoutError(CallError):
 
 
 class OutputParseError(CallError):
-    """The CLI answered, but its output could not be parsed."""
+    """The CLI answered, but its output could not be parsed.
+
+    Retryable by default: cut or foreign output (a gateway's HTML page) is
+    usually a passing fault.
+    """
 
     kind = "unparseable_output"
+    retryable = True
 
 
 class InputTooLargeError(CallError):
@@ -318,10 +353,9 @@ class PusherAPIError(CallError):
             body: The parsed response body, redacted.
             retryable: Whether the same request may succeed later (5xx, network).
         """
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, retryable=retryable)
         self.status = status
         self.body = body
-        self.is_retryable = retryable
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON envelope, with the status."""

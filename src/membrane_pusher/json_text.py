@@ -8,6 +8,13 @@ None of that is JSON. This module is the one place that decides:
   deep to handle, with messages a person or a model can act on;
 * `json_problems` finds non-finite numbers and excessive nesting in a value
   that is about to be sent (one line per problem, each with its JSON path);
+  `has_json_problems` answers the same question without building paths, for
+  the hot path of every tool call;
+* `format_path` renders a JSON path the way every problem line shows it;
+* `quote_json` (and `quote_word` for plain words) writes a value into text
+  meant for a model (a description), with control, zero-width and bidi
+  characters escaped, so a name or value from a catalog can only appear there
+  as visible JSON;
 * `dumps` always writes standard JSON: non-finite numbers that came from
   outside (a remote answer) are written as `null`, as JavaScript does.
 """
@@ -16,17 +23,23 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 __all__ = [
+    "HIDDEN_CHARACTERS",
     "MAX_DEPTH",
     "JSONInputError",
     "dumps",
+    "format_path",
+    "has_json_problems",
     "json_problems",
     "loads_strict",
+    "quote_json",
+    "quote_word",
 ]
 
 MAX_DEPTH = 100
@@ -34,6 +47,15 @@ MAX_DEPTH = 100
 
 # Longest problem list returned: enough to fix a call, short enough to read.
 _MAX_PROBLEMS = 10
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,63}$")
+# C0/C1 controls, zero-width characters, bidi controls and the BOM: invisible
+# or reordering characters that must never reach a model as raw text.
+HIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+# Values that can never hide a problem: skipped without a call.
+_LEAF_TYPES = frozenset({str, int, bool, type(None)})
 
 
 class JSONInputError(ValueError):
@@ -78,8 +100,6 @@ def json_problems(value: Any) -> list[str]:
     Returns:
         Lines such as `data.x: NaN is not a JSON number`; empty when fine.
     """
-    from membrane_pusher.schema.validate import format_path  # noqa: PLC0415 - validate imports this module
-
     problems: list[str] = []
     stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
     while stack and len(problems) < _MAX_PROBLEMS:
@@ -99,6 +119,58 @@ def json_problems(value: Any) -> list[str]:
             continue
         stack.extend((child, (*path, key)) for key, child in reversed(children))
     return problems
+
+
+def has_json_problems(value: Any) -> bool:
+    """Whether `json_problems(value)` would find anything, answered quickly.
+
+    The same rules (non-finite numbers, nesting deeper than `MAX_DEPTH`), but
+    no paths are built and the walk stops at the first problem, so valid
+    arguments cost about a microsecond. The recursion is bounded by
+    `MAX_DEPTH`.
+    """
+    return _has_problem(value, 0)
+
+
+def format_path(path: Iterable[Any]) -> str:
+    """Render a JSON path as `a.b[3].c` (`$` for the root).
+
+    Keys that are not plain identifiers are quoted: `["user.id"]`.
+    """
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.match(str(part)):
+            text += f"[{json.dumps(str(part), ensure_ascii=False)}]"
+        elif text:
+            text += f".{part}"
+        else:
+            text = str(part)
+    return text or "$"
+
+
+def quote_json(value: Any, *, limit: int | None = None) -> str:
+    r"""Write `value` as JSON for a description, hidden characters escaped.
+
+    Args:
+        value: A name, an enum value, a default...
+        limit: Longest text returned; longer text is cut and ends in `...`.
+
+    Returns:
+        Compact JSON (UTF-8 text kept readable) in which every control,
+        zero-width or bidi character is written as a `\uXXXX` escape.
+    """
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = HIDDEN_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if limit is not None and len(text) > limit:
+        return text[: limit - 3] + "..."
+    return text
+
+
+def quote_word(text: str) -> str:
+    """A keyword or format name for a description: as is when plain, else JSON."""
+    return text if _PLAIN_WORD.match(text) else quote_json(text, limit=120)
 
 
 def dumps(
@@ -157,6 +229,29 @@ def _constant_name(number: float) -> str:
     if math.isnan(number):
         return "NaN"
     return "Infinity" if number > 0 else "-Infinity"
+
+
+def _has_problem(item: Any, depth: int) -> bool:
+    """`has_json_problems` for one value found `depth` levels down."""
+    if isinstance(item, float):
+        return not math.isfinite(item)
+    if isinstance(item, dict):
+        children: Iterable[Any] = item.values()
+    elif isinstance(item, (list, tuple)):
+        children = item
+    else:
+        return False
+    if not item:
+        return False
+    if depth >= MAX_DEPTH:
+        return True
+    for child in children:
+        # Most values are leaves: skip them without a call.
+        if type(child) in _LEAF_TYPES:
+            continue
+        if _has_problem(child, depth + 1):
+            return True
+    return False
 
 
 def _children(item: Any) -> list[tuple[Any, Any]]:

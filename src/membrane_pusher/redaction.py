@@ -5,7 +5,24 @@ Two kinds of secret are removed:
 * values we know: anything passed to `register_secret`, plus the environment
   variables in `SECRET_ENV_VARS` (read at each call, so tests can change them);
 * values we recognise by shape: `Authorization` headers, bearer tokens, JWTs,
-  Pusher request signatures and the password part of URLs.
+  the password part of URLs, and the value after any secret-looking key
+  (`app_secret=...`, `"refreshToken": "..."`, `X-Api-Key: ...`), a quoted
+  value as a whole.
+
+Three strengths serve three readers:
+
+* `redact` / `redact_value`: logs, error messages and CLI errors. Known values
+  and every shape above; in structured values, whatever sits under a key that
+  merely contains a secret word (`client_secret`, `tokens_used`) goes too.
+* `redact_result`: what the model sees of a tool's result. Known values, and
+  string values under a key that *is* a credential name (`password`,
+  `access_token`, `apiKey`); `nextPageToken` or `tokens_used` stay, and so do
+  numbers, booleans and null.
+* `redact_known`: the artifact, which keeps the result whole except for the
+  values we know are secrets.
+
+Every pattern runs in time linear in the text: repeats are bounded or cannot
+overlap, so a long hostile answer cannot stall a call.
 """
 
 from __future__ import annotations
@@ -18,12 +35,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = [
+    "CREDENTIAL_KEYS",
     "REDACTED",
     "SECRET_ENV_VARS",
     "redact",
     "redact_argv",
+    "redact_known",
+    "redact_result",
     "redact_value",
     "register_secret",
+    "secrets_snapshot",
 ]
 
 REDACTED = "[REDACTED]"
@@ -40,9 +61,53 @@ SECRET_ENV_VARS = (
 # Environment variables holding URLs whose password part is a secret.
 SECRET_URL_ENV_VARS = ("PUSHER_URL",)
 
+CREDENTIAL_KEYS = frozenset(
+    {
+        "accesstoken",
+        "apikey",
+        "apisecret",
+        "appsecret",
+        "authorization",
+        "authtoken",
+        "bearertoken",
+        "clientsecret",
+        "idtoken",
+        "passwd",
+        "password",
+        "privatekey",
+        "proxyauthorization",
+        "refreshtoken",
+        "secret",
+        "secretkey",
+        "sessiontoken",
+        "token",
+        "xapikey",
+    }
+)
+"""Key names whose string values are credentials, compared without case, `_`
+or `-` (`access_token`, `accessToken` and `Access-Token` are one name)."""
+
 # Secrets shorter than this are not redacted by value: replacing every "a" or
 # "12" in a text would destroy it and protect nothing.
 _MIN_SECRET_LENGTH = 6
+
+# A word that makes a key secret-looking, anywhere inside the key's name.
+_KEY_WORDS = ("secret", "token", "passw(?:or)?d", "api[_-]?key", "authorization")
+_SECRET_WORD = "(?:" + "|".join((*_KEY_WORDS, "auth_signature")) + ")"
+_SECRET_KEY_NAME = re.compile(_SECRET_WORD + r"|signature", re.IGNORECASE)
+
+# A secret-looking key (the part of its name after the secret word is bounded),
+# its separator, then its value: a JSON string (escaped or not, whole, spaces
+# included), a single-quoted string, or a bare word. Closing quotes are optional
+# so that a value cut short is still removed and the match never backtracks.
+_KEY_VALUE = re.compile(
+    r"(" + _SECRET_WORD + r"[A-Za-z0-9_.-]{0,64}\\?[\"']?\s{0,16}[:=]\s{0,16})"
+    r"(\\\"(?:(?!\\\")[^\r\n])*(?:\\\")?"
+    r"|\"(?:[^\"\\\r\n]|\\.)*\"?"
+    r"|'[^'\r\n]*'?"
+    r"|[^\s\"'&,;}]+)",
+    re.IGNORECASE,
+)
 
 _PATTERNS = (
     # Authorization / Proxy-Authorization header values, in argv or in text.
@@ -50,11 +115,6 @@ _PATTERNS = (
     re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]+"),
     # JSON Web Tokens.
     re.compile(r"()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    # Pusher request signatures and secrets in query strings or key=value text.
-    re.compile(r"(?i)(\bauth_signature=)[0-9a-f]+"),
-    re.compile(
-        r"(?i)(\b(?:secret|token|password|api_key)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"
-    ),
     # Passwords inside URLs: scheme://user:password@host. The scheme's length is
     # bounded so that a long run of letters cannot make the search quadratic.
     re.compile(
@@ -76,6 +136,15 @@ def register_secret(value: str | None) -> None:
         return
     with _lock:
         _registered.add(value)
+
+
+def secrets_snapshot() -> list[str]:
+    """Return the secret values known now, longest first.
+
+    Reading them costs a few environment look-ups; pass one snapshot to
+    several `redact_known` / `redact_result` calls made together.
+    """
+    return _known_secrets()
 
 
 def _known_secrets() -> list[str]:
@@ -113,43 +182,156 @@ def redact(text: str) -> str:
     """
     if not text:
         return text
-    for secret in _known_secrets():
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
-    return text
+    return _redact_text(text, _known_secrets())
 
 
 def redact_argv(argv: Iterable[str]) -> list[str]:
     """Return a copy of an argv list that is safe to log or show."""
-    return [redact(arg) for arg in argv]
+    secrets = _known_secrets()
+    return [_redact_text(arg, secrets) for arg in argv]
 
 
 def redact_value(value: Any) -> Any:
-    """Return a copy of a JSON-like value with secrets removed from strings.
+    """Return a copy of a JSON-like value that is safe for a log or an error.
 
-    Mapping keys that name a secret (`secret`, `token`, `authorization`, ...)
-    have their whole value replaced.
+    Strings go through `redact`. The value under a key that contains a secret
+    word (`secret`, `token`, `password`, `api_key`, `authorization`,
+    `signature`) is replaced whole, unless it is a boolean or null, which
+    cannot hold a secret.
     """
+    return _redact_deep(value, _known_secrets())
+
+
+def redact_result(value: Any, secrets: list[str] | None = None) -> Any:
+    """Return a copy of a tool result as the model may see it.
+
+    Known secret values are replaced wherever they appear (keys included), and
+    so is a string under a key named exactly like a credential
+    (`CREDENTIAL_KEYS`). Nothing is judged by shape or by part of a key's
+    name, so pagination tokens, counters and flags reach the model unchanged.
+
+    Args:
+        value: The result.
+        secrets: A `secrets_snapshot()` to reuse; read afresh when omitted.
+    """
+    return _redact_result(value, _known_secrets() if secrets is None else secrets)
+
+
+def redact_known(value: Any, secrets: list[str] | None = None) -> Any:
+    """Return a JSON-like value with only the known secret values replaced.
+
+    Args:
+        value: Any JSON-like value.
+        secrets: A `secrets_snapshot()` to reuse; read afresh when omitted.
+
+    Returns:
+        A copy with the secrets replaced, or `value` itself when no secret
+        is known.
+    """
+    if secrets is None:
+        secrets = _known_secrets()
+    if not secrets:
+        return value
+    return _redact_known(value, secrets)
+
+
+def _redact_text(text: str, secrets: list[str]) -> str:
+    """Replace known secrets, then every recognisable shape."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    for pattern in _PATTERNS:
+        text = pattern.sub(_keep_prefix, text)
+    return _KEY_VALUE.sub(_redact_key_value, text)
+
+
+def _keep_prefix(match: re.Match[str]) -> str:
+    """Keep what leads to a secret, replace the secret."""
+    return match.group(1) + REDACTED
+
+
+def _redact_key_value(match: re.Match[str]) -> str:
+    """Replace the value after a secret-looking key, keeping its quotes."""
+    value = match.group(2)
+    for quote in ('\\"', '"', "'"):
+        if value.startswith(quote):
+            closed = len(value) > len(quote) and value.endswith(quote)
+            return match.group(1) + quote + REDACTED + (quote if closed else "")
+    return match.group(1) + REDACTED
+
+
+def _substitute(text: str, secrets: list[str]) -> str:
+    """Replace known secret values only."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _redact_deep(value: Any, secrets: list[str]) -> Any:
+    """The walk of `redact_value`."""
     if isinstance(value, str):
-        return redact(value)
+        return _redact_text(value, secrets) if value else value
     if isinstance(value, Mapping):
         return {
-            key: REDACTED if _is_secret_key(key) else redact_value(item)
+            _substitute(key, secrets) if isinstance(key, str) else key: (
+                REDACTED
+                if _is_secret_key(key) and not _is_flag(item)
+                else _redact_deep(item, secrets)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return [redact_value(item) for item in value]
+        return [_redact_deep(item, secrets) for item in value]
     return value
 
 
+def _redact_result(value: Any, secrets: list[str]) -> Any:
+    """The walk of `redact_result`."""
+    if isinstance(value, str):
+        return _substitute(value, secrets)
+    if isinstance(value, Mapping):
+        return {
+            _substitute(key, secrets) if isinstance(key, str) else key: (
+                REDACTED
+                if isinstance(item, str) and item and _is_credential_key(key)
+                else _redact_result(item, secrets)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_result(item, secrets) for item in value]
+    return value
+
+
+def _redact_known(value: Any, secrets: list[str]) -> Any:
+    """The walk of `redact_known`."""
+    if isinstance(value, str):
+        return _substitute(value, secrets)
+    if isinstance(value, Mapping):
+        return {
+            _substitute(key, secrets) if isinstance(key, str) else key: _redact_known(
+                item, secrets
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_known(item, secrets) for item in value]
+    return value
+
+
+def _is_flag(value: Any) -> bool:
+    """Tell whether a value is a boolean or null (no secret fits in one)."""
+    return value is None or isinstance(value, bool)
+
+
 def _is_secret_key(key: object) -> bool:
-    """Tell whether a mapping key names a secret."""
+    """Tell whether a mapping key contains a secret word anywhere."""
+    return isinstance(key, str) and _SECRET_KEY_NAME.search(key) is not None
+
+
+def _is_credential_key(key: object) -> bool:
+    """Tell whether a mapping key is exactly a credential's name."""
     if not isinstance(key, str):
         return False
-    lowered = key.lower()
-    return any(
-        word in lowered
-        for word in ("secret", "token", "password", "authorization", "signature")
-    )
+    return key.lower().replace("_", "").replace("-", "") in CREDENTIAL_KEYS

@@ -72,7 +72,7 @@ def test_missing_langchain_names_the_packages(monkeypatch):
     with pytest.raises(ConfigurationError) as caught:
         load_chat_model("openai:gpt-4.1-mini")
 
-    assert "pip install langchain langchain-openai" in caught.value.hint
+    assert "pip install 'membrane-pusher[models]' langchain-openai" in caught.value.hint
 
 
 def test_a_spec_goes_to_init_chat_model(fake_langchain):
@@ -86,7 +86,10 @@ def test_a_missing_provider_package_is_named(fake_langchain):
     with pytest.raises(ConfigurationError) as caught:
         load_chat_model("missing:model-x")
 
-    assert caught.value.hint == "pip install langchain-missing"
+    assert (
+        caught.value.hint
+        == "Install it with: pip install 'membrane-pusher[models]' langchain-missing"
+    )
 
 
 def test_an_unknown_provider_is_a_configuration_error(fake_langchain):

@@ -121,18 +121,59 @@ def test_the_turn_stops_after_max_steps(send_tool):
     assert turn.answer == ""
 
 
-def test_destructive_call_is_refused_without_confirmation(terminate_tool):
+def test_without_any_callback_a_destructive_call_runs(terminate_tool):
+    # Confirmation is opt-in for library users, as it is for the tools.
+    model = scripted(
+        AIMessage("", tool_calls=[call("terminate_user", {"user_id": "42"})]),
+        "Done.",
+    )
+
+    turn = run_agent_turn(model, [terminate_tool], "disconnect user 42")
+
+    assert terminate_tool.calls == [{"user_id": "42"}]
+    assert turn.calls[0].status == "ok"
+
+
+def test_the_tools_own_callback_is_asked_once_when_the_turn_has_none(
+    terminate_tool,
+):
+    asked: list[str] = []
+    gated = terminate_tool.with_confirm(lambda name, _args: asked.append(name) or False)
     model = scripted(
         AIMessage("", tool_calls=[call("terminate_user", {"user_id": "42"})]),
         "Not done.",
     )
 
-    turn = run_agent_turn(model, [terminate_tool], "disconnect user 42")
+    turn = run_agent_turn(model, [gated], "disconnect user 42")
 
-    assert terminate_tool.calls == []
+    assert asked == ["terminate_user"]
+    assert gated.calls == []
     [record] = turn.calls
     assert record.status == "refused"
     assert json.loads(record.content)["error"]["type"] == "confirmation_denied"
+
+
+def test_the_turns_callback_replaces_the_tools_own_and_asks_once(terminate_tool):
+    def never(*_args: Any) -> bool:
+        raise AssertionError("the tool's own callback was asked")
+
+    asked: list[str] = []
+    gated = terminate_tool.with_confirm(never)
+    model = scripted(
+        AIMessage("", tool_calls=[call("terminate_user", {"user_id": "42"})]),
+        "Done.",
+    )
+
+    turn = run_agent_turn(
+        model,
+        [gated],
+        "disconnect user 42",
+        confirm=lambda name, _args: asked.append(name) or True,
+    )
+
+    assert asked == ["terminate_user"]
+    assert turn.calls[0].status == "ok"
+    assert gated.confirm is never
 
 
 @pytest.mark.parametrize(("answer", "ran"), [(True, True), (False, False)])
@@ -258,15 +299,22 @@ async def test_async_turn_runs_tools_and_awaits_confirm(send_tool, terminate_too
     assert turn.answer == "Done."
 
 
-def test_an_async_confirm_in_the_sync_loop_refuses(terminate_tool):
+@pytest.mark.parametrize(("answer", "status"), [(True, "ok"), (False, "refused")])
+def test_an_async_confirm_in_the_sync_loop_is_awaited(terminate_tool, answer, status):
+    # The tools' gate runs an async callback with asyncio.run outside a loop,
+    # so the sync loop and a direct tool call agree.
+    asked: list[str] = []
+
     async def confirm(name: str, args: dict[str, Any]) -> bool:
-        return True
+        asked.append(name)
+        return answer
 
     model = scripted(
-        AIMessage("", tool_calls=[call("terminate_user", {"user_id": "7"})]), "No."
+        AIMessage("", tool_calls=[call("terminate_user", {"user_id": "7"})]), "Ok."
     )
 
     turn = run_agent_turn(model, [terminate_tool], "terminate", confirm=confirm)
 
-    assert turn.calls[0].status == "refused"
-    assert terminate_tool.calls == []
+    assert asked == ["terminate_user"]
+    assert turn.calls[0].status == status
+    assert bool(terminate_tool.calls) is answer

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from cli_helpers import patch_model
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 
 def test_turn_prints_calls_on_stderr_and_the_answer_on_stdout(
@@ -54,10 +59,11 @@ def test_destructive_call_is_refused_without_terminal_or_yes(
     # act
     outcome = invoke(["agent", "Kick u1", "--json"])
 
-    # assert
+    # assert: the model is told how the person could allow it
     assert outcome.exit_code == 0
     [call] = outcome.json()["calls"]
-    assert call["status"] in {"refused", "error"}
+    assert call["status"] == "refused"
+    assert "--yes" in call["content"]
     assert not app_env.calls("request")
 
 
@@ -100,3 +106,60 @@ def test_turn_without_answer_is_exit_1(invoke, app_env, monkeypatch):
     # assert
     assert outcome.exit_code == 1
     assert outcome.json()["stop_reason"] == "max_steps"
+
+
+class OpenAIError(Exception):
+    """Named like the OpenAI SDK's error for missing credentials."""
+
+
+class APIConnectionError(Exception):
+    """Named like the SDK's error for an unreachable endpoint."""
+
+
+class UnreachableModel(GenericFakeChatModel):
+    def _generate(self, *args: Any, **kwargs: Any) -> Any:
+        del args, kwargs
+        raise APIConnectionError("Connection error.")
+
+
+def test_a_model_without_its_api_key_is_exit_6_naming_the_variable(
+    invoke, app_env, monkeypatch
+):
+    # arrange: init_chat_model fails as langchain-openai does without a key
+    module = types.ModuleType("langchain.chat_models")
+
+    def init_chat_model(*_args: Any, **_kwargs: Any) -> Any:
+        raise OpenAIError("Missing credentials. Please pass an `apiKey`.")
+
+    module.init_chat_model = init_chat_model  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "langchain", types.ModuleType("langchain"))
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", module)
+
+    # act
+    outcome = invoke(["agent", "hi", "--model", "openai:gpt-4.1-mini", "--json"])
+
+    # assert
+    assert outcome.exit_code == 6
+    error = outcome.json()["error"]
+    assert error["type"] == "configuration_error"
+    assert "OPENAI_API_KEY" in error["hint"]
+    assert "report" not in error["hint"]
+
+
+def test_an_unreachable_model_is_a_call_failure_not_an_internal_one(
+    invoke, app_env, monkeypatch
+):
+    # arrange
+    monkeypatch.setattr(
+        "membrane_pusher.agent.chat_models.load_chat_model",
+        lambda _spec, **_kw: UnreachableModel(messages=iter([])),
+    )
+
+    # act
+    outcome = invoke(["agent", "hi", "--json"])
+
+    # assert
+    assert outcome.exit_code == 1
+    error = outcome.json()["error"]
+    assert error["type"] == "call_error"
+    assert "could not be reached" in error["message"]

@@ -136,10 +136,10 @@ def test_a_denied_call_is_asked_about_once_and_not_sent(
     assert app_env.calls("request") == []
 
 
-def test_each_distinct_destructive_call_is_asked_about_once(
+def test_every_destructive_call_is_asked_about_once_even_a_repeat(
     invoke, app_env, monkeypatch, prompts
 ):
-    # Arrange: u1 twice (the answer is remembered), then u2
+    # Arrange: u1 twice (a repeat is a new action: asked again), then u2
     kick = "pusher_terminate_user_connections"
     patch_model(
         monkeypatch,
@@ -156,6 +156,8 @@ def test_each_distinct_destructive_call_is_asked_about_once(
 
     # Assert
     assert outcome.exit_code == 0, outcome.stderr
-    assert len(prompts) == 2, prompts
+    assert len(prompts) == 3, prompts
+    asked_for = ["u1" if '"u1"' in text else "u2" for text in prompts]
+    assert asked_for == ["u1", "u1", "u2"]
     assert [c["status"] for c in outcome.json()["calls"]] == ["ok", "ok", "ok"]
     assert len(app_env.calls("request")) == 3

@@ -62,6 +62,51 @@ def test_version(invoke):
     assert invoke(["--version"]).stdout.strip() == "membrane-pusher, version 0.1.0"
 
 
+@pytest.mark.parametrize("args", [["--version", "--json"], ["--json", "--version"]])
+def test_version_with_json_is_one_json_document(invoke, args):
+    # act
+    outcome = invoke(args)
+
+    # assert
+    assert outcome.exit_code == 0
+    assert outcome.json() == {"name": "membrane-pusher", "version": "0.1.0"}
+
+
+def test_help_with_json_lists_the_commands_and_exit_codes(invoke):
+    # act
+    outcome = invoke(["--help", "--json"])
+
+    # assert
+    assert outcome.exit_code == 0
+    document = outcome.json()
+    assert document["command"] == "membrane-pusher"
+    assert document["version"] == "0.1.0"
+    assert [c["name"] for c in document["commands"]] == list(COMMANDS)
+    assert all(c["summary"] for c in document["commands"])
+    assert document["exit_codes"]["130"] == "interrupted"
+    assert document["help"].startswith("Usage: membrane-pusher")
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["call", "--help", "--json"], "membrane-pusher call"),
+        (["--json", "sandbox", "up", "-h"], "membrane-pusher sandbox up"),
+    ],
+)
+def test_a_commands_help_with_json_is_one_json_document(invoke, args, command):
+    # act
+    outcome = invoke(args)
+
+    # assert
+    assert outcome.exit_code == 0
+    document = outcome.json()
+    assert document["command"] == command
+    assert document["usage"].startswith(command)
+    assert "--json" in document["help"]
+    assert "commands" not in document
+
+
 def test_usage_error_is_exit_2_with_usage_text(invoke):
     # act
     outcome = invoke(["tools", "--bogus"])

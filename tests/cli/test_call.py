@@ -139,6 +139,19 @@ def test_unknown_tool_lists_the_tools(invoke, app_env):
     assert "pusher_trigger_event" in outcome.json()["error"]["message"]
 
 
+def test_unknown_tool_names_get_one_message_with_the_closest_names(invoke, app_env):
+    # act: a built-in-looking typo, and a name like nothing
+    typo = invoke(["call", "pusher_trigger_evnt", "--json"]).json()["error"]
+    other = invoke(["call", "nope", "--json"]).json()["error"]
+
+    # assert: both searched the same tools and say the same things
+    assert "Did you mean: pusher_trigger_event" in typo["message"]
+    assert "Did you mean" not in other["message"]
+    listed = [error["message"].split("Tools here: ")[1] for error in (typo, other)]
+    assert listed[0] == listed[1]
+    assert "--intent" in listed[0]
+
+
 def test_destructive_call_is_refused_without_a_terminal(invoke, app_env):
     # act
     outcome = invoke(
@@ -155,7 +168,24 @@ def test_destructive_call_is_refused_without_a_terminal(invoke, app_env):
     assert outcome.exit_code == 1
     error = outcome.json()["error"]
     assert error["type"] == "confirmation_denied"
+    assert "no terminal" in error["message"]
     assert "--yes" in error["hint"]
+    assert not app_env.calls("request")
+
+
+def test_an_invalid_destructive_call_is_refused_before_asking(invoke, app_env):
+    outcome = invoke(
+        [
+            "call",
+            "pusher_terminate_user_connections",
+            "--input",
+            '{"user_id": "a/b"}',
+            "--json",
+        ]
+    )
+
+    assert outcome.exit_code == 2
+    assert outcome.json()["error"]["type"] == "invalid_arguments"
     assert not app_env.calls("request")
 
 
@@ -212,4 +242,38 @@ def test_secrets_never_reach_stdout(invoke, app_env, monkeypatch):
     )
 
     # assert
+    assert "s3cr3t-value-123" not in outcome.stdout
+
+
+def test_a_result_reaches_stdout_as_the_api_sent_it(invoke, app_env, monkeypatch):
+    # arrange: an action whose output only looks secret by its key names
+    monkeypatch.setenv("PUSHER_SECRET", "s3cr3t-value-123")
+    output = {
+        "nextPageToken": "page-2",
+        "tokens_used": 0,
+        "signature_required": False,
+        "note": "s3cr3t-value-123",
+    }
+    data = app_env.read()
+    data.setdefault("actions", []).append(
+        {
+            "id": "act_page",
+            "key": "page",
+            "name": "Page",
+            "inputSchema": {"type": "object"},
+            "connectionId": "con_pusher_sandbox",
+            "x-standin-output": output,
+        }
+    )
+    app_env.write(data)
+
+    # act
+    outcome = invoke(["call", "page", "--intent", "page", "--input", "{}", "--json"])
+
+    # assert
+    assert outcome.exit_code == 0, outcome.stdout
+    shown = outcome.json()["artifact"]["output"]
+    assert shown["nextPageToken"] == "page-2"
+    assert shown["tokens_used"] == 0
+    assert shown["signature_required"] is False
     assert "s3cr3t-value-123" not in outcome.stdout

@@ -54,6 +54,15 @@ def test_missing_app_id_fails_with_exit_6_and_a_fix(invoke, standin):
     assert "PUSHER_APP_ID" in check["fix"]
 
 
+def test_quiet_still_shows_the_failed_checks_and_their_fix(invoke, standin):
+    outcome = invoke(["-q", "doctor"])
+
+    assert outcome.exit_code == 6
+    assert "app_id" in outcome.stderr
+    assert "PUSHER_APP_ID" in outcome.stderr
+    assert "OK " not in outcome.stderr
+
+
 def test_app_id_option_is_used(invoke, standin):
     assert invoke(["doctor", "--app-id", "777"]).exit_code == 0
 
@@ -148,3 +157,58 @@ def test_doctor_on_the_sandbox(
     # assert
     assert outcome.exit_code == 0, outcome.stdout
     assert outcome.json()["ok"] is True
+
+
+def test_the_app_id_alias_is_read(invoke, standin, monkeypatch):
+    # arrange
+    monkeypatch.setenv("MEMBRANE_PUSHER_APP_ID", "777")
+
+    # act
+    outcome = invoke(["doctor", "--json"])
+
+    # assert
+    assert outcome.exit_code == 0
+    assert outcome.json()["checks"][3]["detail"] == "777"
+
+
+def test_an_invalid_app_id_fails_the_check(invoke, standin):
+    # act
+    outcome = invoke(["doctor", "--app-id", "1/2", "--json"])
+
+    # assert
+    assert outcome.exit_code == 6
+    check = outcome.json()["checks"][3]
+    assert (check["name"], check["status"]) == ("app_id", "fail")
+    assert "not valid" in check["detail"]
+
+
+def test_an_app_whose_name_only_contains_pusher_is_not_pusher(invoke, app_env):
+    # arrange: the only READY connection is to another Pusher product
+    data = app_env.read()
+    beams = data["connections"][0]
+    beams.update(key="pusher-beams", name="Pusher Beams", integrationKey="beams")
+    beams["integration"] = {"key": "pusher-beams", "name": "Pusher Beams"}
+    app_env.write(data)
+
+    # act
+    outcome = invoke(["doctor", "--json"])
+
+    # assert
+    assert outcome.exit_code == 4
+    check = outcome.json()["checks"][2]
+    assert "No Pusher connection" in check["detail"]
+    assert "membrane-pusher connect" in check["fix"]
+
+
+def test_several_ready_connections_are_exit_6(invoke, app_env):
+    # arrange
+    data = app_env.read()
+    data["connections"].append({**data["connections"][0], "id": "con_pusher_two"})
+    app_env.write(data)
+
+    # act
+    outcome = invoke(["doctor", "--json"])
+
+    # assert
+    assert outcome.exit_code == 6
+    assert "con_pusher_two" in outcome.json()["checks"][2]["detail"]

@@ -156,3 +156,45 @@ def test_core_modules_are_not_called_extras():
 def test_exit_code_help_lists_the_failure_types_of_exit_1():
     assert "not_found" in EXIT_CODES_HELP
     assert "confirmation_denied" in EXIT_CODES_HELP
+
+
+def test_input_with_a_byte_order_mark_is_read(invoke, app_env, tmp_path):
+    # Arrange: as some Windows editors save UTF-8
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(TRIGGER).encode())
+
+    # Act
+    from_file = _call(invoke, f"@{path}")
+    from_stdin = _call(invoke, "-", stdin="\ufeff" + json.dumps(TRIGGER))
+
+    # Assert
+    for outcome in (from_file, from_stdin):
+        assert outcome.exit_code == 0, outcome.stdout
+        assert outcome.json()["arguments"] == TRIGGER
+
+
+@pytest.mark.parametrize(
+    ("value", "stdin", "words"),
+    [
+        ("-", "", "--input: no input on stdin"),
+        ("-", "  \n", "--input: no input on stdin"),
+        ("", None, "--input: the value is empty"),
+    ],
+)
+def test_empty_input_says_so(invoke, app_env, value, stdin, words):
+    outcome = _call(invoke, value, stdin=stdin)
+
+    assert outcome.exit_code == 2
+    message = outcome.json()["error"]["message"]
+    assert message.startswith(words)
+    assert "Expecting value" not in message
+
+
+def test_an_empty_file_says_so(invoke, app_env, tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")
+
+    outcome = _call(invoke, f"@{path}")
+
+    assert outcome.exit_code == 2
+    assert f"the file {path} is empty" in outcome.json()["error"]["message"]

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
 
 import pytest
 
+import membrane_pusher.prompts
 from membrane_pusher.prompts import (
     PromptError,
     list_prompts,
     load_prompt,
     prompt_variables,
 )
+
+
+def test_the_module_docstring_example_runs():
+    # arrange
+    doc = membrane_pusher.prompts.__doc__ or ""
+    [example] = re.findall(r"```python\n(.*?)```", doc, flags=re.DOTALL)
+    namespace: dict[str, object] = {}
+
+    # act
+    exec(compile(example, "membrane_pusher.prompts example", "exec"), namespace)  # noqa: S102 - our own docstring
+
+    # assert
+    system = namespace["system"]
+    assert isinstance(system, str)
+    assert "pusher_trigger_event, pusher_list_channels" in system
 
 
 def test_shipped_prompts():

@@ -1,6 +1,18 @@
-"""`request`: the guarded raw request, the same tool as `pusher_api_request`."""
+"""`request`: the guarded raw request, the same tool as `pusher_api_request`.
+
+Also: `--dry-run` shows exactly the argv that a real run gives `membrane`, for
+`request` and for `call`.
+"""
 
 from __future__ import annotations
+
+import json
+
+import pytest
+
+from membrane_pusher.sandbox.standin.workspace import standin_command
+
+EVENT_BODY = '{"name": "e", "channels": ["c"], "data": "x"}'
 
 
 def test_get_request(invoke, app_env):
@@ -33,8 +45,10 @@ def test_auth_parameters_are_refused(invoke, app_env):
 
 
 def test_post_needs_yes_without_a_terminal(invoke, app_env):
-    # act
-    refused = invoke(["request", "/events", "-X", "POST", "--data", "{}", "--json"])
+    # act: a valid event, so only the missing confirmation can refuse it
+    refused = invoke(
+        ["request", "/events", "-X", "POST", "--data", EVENT_BODY, "--json"]
+    )
 
     # assert
     assert refused.exit_code == 1
@@ -43,10 +57,8 @@ def test_post_needs_yes_without_a_terminal(invoke, app_env):
 
 
 def test_post_with_yes_is_sent(invoke, app_env):
-    body = '{"name": "e", "channels": ["c"], "data": "x"}'
-
     outcome = invoke(
-        ["request", "/events", "-X", "POST", "--data", body, "--yes", "--json"]
+        ["request", "/events", "-X", "POST", "--data", EVENT_BODY, "--yes", "--json"]
     )
 
     assert outcome.exit_code == 0
@@ -68,3 +80,35 @@ def test_bad_query_and_method_are_usage_errors(invoke, app_env):
         invoke(["request", "/channels", "--query", "novalue", "--json"]).exit_code == 2
     )
     assert invoke(["request", "/channels", "-X", "DELETE", "--json"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["request", "/channels", "--query", "filter_by_prefix=presence-"],
+        ["request", "/events", "-X", "POST", "--data", EVENT_BODY, "--yes"],
+        ["call", "pusher_get_channel", "--input", '{"channel": "deploys"}'],
+        [
+            "call",
+            "pusher_trigger_event",
+            "--input",
+            json.dumps({"channels": ["a", "b"], "event": "e", "data": {"k": "v"}}),
+        ],
+    ],
+    ids=["request-get", "request-post", "call-read", "call-trigger"],
+)
+def test_dry_run_argv_is_the_argv_a_real_run_gives_membrane(invoke, app_env, args):
+    # Arrange
+    program = standin_command()
+
+    # Act
+    dry = invoke([*args, "--dry-run", "--json"])
+    real = invoke([*args, "--json"])
+
+    # Assert: the stand-in recorded its argv without the program itself
+    assert dry.exit_code == 0, dry.stdout
+    assert real.exit_code == 0, real.stdout
+    shown = dry.json()["argv"]
+    assert shown[: len(program)] == program
+    [recorded] = app_env.calls("request")
+    assert shown[len(program) :] == recorded["argv"]

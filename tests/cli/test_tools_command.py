@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from membrane_pusher.cli.toolset import describe_tool
+from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.operations import BUILTIN_NAMES
+from membrane_pusher.tools.action_tool import action_tool
 
 
 def test_table_goes_to_stderr_and_stdout_stays_empty(invoke, app_env):
@@ -105,3 +108,16 @@ def test_not_logged_in_is_exit_3(invoke, app_env):
     # assert
     assert outcome.exit_code == 3
     assert outcome.json()["error"]["type"] == "not_logged_in"
+
+
+def test_a_catalog_action_named_like_a_built_in_is_still_a_catalog_action():
+    # arrange
+    action = Action(id="act_1", key="pusher_foo", name="Foo", type="delete-data-record")
+
+    # act
+    described = describe_tool(action_tool(action, object(), "con_1"))
+
+    # assert
+    assert described["name"] == "pusher_foo"
+    assert described["source"] == "catalog"
+    assert described["action_id"] == "act_1"

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from membrane_pusher.sandbox.soketi import LOOPBACK
+from membrane_pusher.membrane.models import ProxyRequest
+from membrane_pusher.sandbox.processes import LOOPBACK
 
 pytestmark = pytest.mark.soketi
 
@@ -29,10 +30,12 @@ async def test_standin_request_is_forwarded_to_soketi_and_delivered(pusher_sandb
 
         # Act
         answer = await client.arequest(
-            pusher_sandbox.connection_id,
-            f"/apps/{pusher_sandbox.app_id}/events",
-            method="POST",
-            body=body,
+            ProxyRequest(
+                pusher_sandbox.connection_id,
+                f"/apps/{pusher_sandbox.app_id}/events",
+                method="POST",
+                body=body,
+            )
         )
         event = await sub.wait_for(event="deploy-finished", timeout=10)
 
@@ -54,8 +57,10 @@ async def test_standin_request_reads_presence_members(pusher_sandbox):
 
         # Act
         answer = await client.arequest(
-            pusher_sandbox.connection_id,
-            f"/apps/{pusher_sandbox.app_id}/channels/presence-chain/users",
+            ProxyRequest(
+                pusher_sandbox.connection_id,
+                f"/apps/{pusher_sandbox.app_id}/channels/presence-chain/users",
+            )
         )
 
     # Assert

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import psutil
@@ -11,6 +12,7 @@ import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
 
 # How long a killed process group may take to disappear.
 _GRACE_SECONDS = 3.0
@@ -99,3 +101,19 @@ def count_calls(standin) -> Callable[[str], int]:
         return len(standin.calls(command))
 
     return count
+
+
+@contextmanager
+def _finishes_within(seconds: float) -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    elapsed = time.monotonic() - started
+    assert elapsed < seconds, (
+        f"took {elapsed:.1f} s; no fault may hang past {seconds} s"
+    )
+
+
+@pytest.fixture
+def within() -> Callable[[float], AbstractContextManager[None]]:
+    """Return `within(seconds)`: a block that fails the test when it takes longer."""
+    return _finishes_within

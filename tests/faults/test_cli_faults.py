@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from fake_membrane import add_note_action, note_action
 from membrane_pusher.errors import (
     ActionFailedError,
     CLINotFoundError,
@@ -24,19 +25,12 @@ from membrane_pusher.errors import (
     OutputParseError,
 )
 from membrane_pusher.membrane.client import MembraneClient
-from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools.action_tool import action_tool
 
 CONNECTION_ID = "con_pusher_sandbox"
 ACTION_ID = "act_pusher_trigger_event"
-NOTE_ACTION = {
-    "id": "act_fault_note",
-    "key": "fault-note",
-    "name": "Note",
-    "description": "Store a note (fault tests).",
-    "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}},
-    "connectionId": CONNECTION_ID,
-}
+# No fault that answers at once may take longer than this, even on a busy machine.
+PROMPT_SECONDS = 10.0
 API_ERROR = {
     "type": "bad_request",
     "key": "rate_limit_exceeded",
@@ -48,11 +42,9 @@ API_ERROR = {
 @pytest.fixture
 def note_tool(standin):
     """An action tool on the stand-in, with a 2 s timeout."""
-    data = standin.read()
-    data["actions"].append(NOTE_ACTION)
-    standin.write(data)
-    client = standin.client(timeout=2.0)
-    return action_tool(Action.model_validate(NOTE_ACTION), client, CONNECTION_ID)
+    return action_tool(
+        add_note_action(standin), standin.client(timeout=2.0), CONNECTION_ID
+    )
 
 
 def _run(tool: Any) -> Any:
@@ -72,13 +64,15 @@ def _tool_error(message: Any) -> dict[str, Any]:
 # --- CLI missing ----------------------------------------------------------------
 
 
-def test_cli_missing_from_a_configured_path_is_a_setup_error(monkeypatch, tmp_path):
+def test_cli_missing_from_a_configured_path_is_a_setup_error(
+    monkeypatch, tmp_path, within
+):
     # Arrange
     monkeypatch.setenv("MEMBRANE_CLI", str(tmp_path / "no" / "membrane"))
     client = MembraneClient()
 
     # Act
-    with pytest.raises(CLINotFoundError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(CLINotFoundError) as raised:
         client.list_connections()
 
     # Assert
@@ -86,13 +80,13 @@ def test_cli_missing_from_a_configured_path_is_a_setup_error(monkeypatch, tmp_pa
     assert "npm install -g @membranehq/cli" in raised.value.hint
 
 
-def test_cli_missing_everywhere_is_a_setup_error(monkeypatch, tmp_path):
+def test_cli_missing_everywhere_is_a_setup_error(monkeypatch, tmp_path, within):
     # Arrange
     monkeypatch.delenv("MEMBRANE_CLI", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
 
     # Act
-    with pytest.raises(CLINotFoundError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(CLINotFoundError) as raised:
         MembraneClient().version()
 
     # Assert
@@ -101,32 +95,37 @@ def test_cli_missing_everywhere_is_a_setup_error(monkeypatch, tmp_path):
 
 
 def test_cli_that_vanishes_raises_from_the_tool_instead_of_blaming_the_model(
-    monkeypatch, tmp_path
+    monkeypatch, tmp_path, within
 ):
     # Arrange
     program = tmp_path / "membrane"
     program.write_text("#!/bin/sh\nexit 0\n")
     program.chmod(0o755)
     client = MembraneClient(command=[str(program)])
-    tool = action_tool(Action.model_validate(NOTE_ACTION), client, CONNECTION_ID)
+    tool = action_tool(note_action(), client, CONNECTION_ID)
     program.unlink()
 
-    # Act / Assert: a setup problem is not a tool error the model could fix
-    with pytest.raises(CLINotFoundError):
+    # Act: a setup problem is not a tool error the model could fix
+    with within(PROMPT_SECONDS), pytest.raises(CLINotFoundError) as raised:
         _run(tool)
+
+    # Assert
+    assert str(program) in raised.value.message
+    assert "npm install -g @membranehq/cli" in raised.value.hint
 
 
 # --- exit codes and error bodies --------------------------------------------------
 
 
 def test_exit_1_with_a_json_error_body_is_an_action_failure(
-    standin, note_tool, no_leftovers
+    standin, note_tool, no_leftovers, within
 ):
     # Arrange
     standin.set_faults([{"command": "action run", "api_error": API_ERROR}])
 
     # Act
-    error = _tool_error(_run(note_tool))
+    with within(PROMPT_SECONDS):
+        error = _tool_error(_run(note_tool))
 
     # Assert
     assert error["type"] == "action_failed"
@@ -138,7 +137,7 @@ def test_exit_1_with_a_json_error_body_is_an_action_failure(
 
 
 def test_exit_1_with_the_error_body_on_stderr_is_an_action_failure(
-    standin, no_leftovers
+    standin, no_leftovers, within
 ):
     # Arrange
     standin.set_faults(
@@ -146,23 +145,27 @@ def test_exit_1_with_the_error_body_on_stderr_is_an_action_failure(
     )
 
     # Act
-    with pytest.raises(ActionFailedError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(ActionFailedError) as raised:
         standin.client().run_action(ACTION_ID, CONNECTION_ID, {"text": "x"})
 
     # Assert
+    assert "Too many requests to Pusher" in raised.value.message
     assert raised.value.error_key == "rate_limit_exceeded"
     assert raised.value.exit_code == 1
     assert len(standin.calls("action run")) == 1
 
 
-def test_exit_1_without_a_body_is_a_command_failure(standin, note_tool, no_leftovers):
+def test_exit_1_without_a_body_is_a_command_failure(
+    standin, note_tool, no_leftovers, within
+):
     # Arrange
     standin.set_faults(
         [{"command": "action run", "exit_code": 1, "stderr": "Error: socket hang up\n"}]
     )
 
     # Act
-    error = _tool_error(_run(note_tool))
+    with within(PROMPT_SECONDS):
+        error = _tool_error(_run(note_tool))
 
     # Assert
     assert error["type"] == "command_failed"
@@ -170,27 +173,32 @@ def test_exit_1_without_a_body_is_a_command_failure(standin, note_tool, no_lefto
     assert len(standin.calls("action run")) == 1
 
 
-def test_exit_1_silently_is_a_command_failure_with_the_exit_code(standin, no_leftovers):
+def test_exit_1_silently_is_a_command_failure_with_the_exit_code(
+    standin, no_leftovers, within
+):
     # Arrange
     standin.set_faults([{"command": "action run", "exit_code": 1}])
 
     # Act
-    with pytest.raises(CommandFailedError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(CommandFailedError) as raised:
         standin.client().run_action(ACTION_ID, CONNECTION_ID, {"text": "x"})
 
     # Assert
+    assert type(raised.value) is CommandFailedError
     assert raised.value.kind == "command_failed"
     assert raised.value.exit_code == 1
-    assert "1" in raised.value.message
+    assert "`membrane action run` failed with exit code 1" in raised.value.message
     assert len(standin.calls("action run")) == 1
 
 
-def test_not_logged_in_raises_with_the_login_command(standin, note_tool, no_leftovers):
+def test_not_logged_in_raises_with_the_login_command(
+    standin, note_tool, no_leftovers, within
+):
     # Arrange
     standin.set_faults([{"command": "action run", "not_logged_in": True}])
 
     # Act
-    with pytest.raises(NotLoggedInError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(NotLoggedInError) as raised:
         _run(note_tool)
 
     # Assert
@@ -203,30 +211,38 @@ def test_not_logged_in_raises_with_the_login_command(standin, note_tool, no_left
 
 @pytest.mark.parametrize("fault", ["garbage", "truncated_json"])
 def test_unparseable_output_of_a_run_is_a_parse_error_and_not_retried(
-    fault, standin, note_tool, no_leftovers
+    fault, standin, note_tool, no_leftovers, within
 ):
     # Arrange
     standin.set_faults([{"command": "action run", fault: True}])
 
     # Act
-    error = _tool_error(_run(note_tool))
+    with within(PROMPT_SECONDS):
+        error = _tool_error(_run(note_tool))
 
     # Assert
     assert error["type"] == "unparseable_output"
+    assert "`membrane action run` printed output that is not JSON" in error["message"]
+    assert "may still have taken effect" in error["hint"]
     assert len(standin.calls("action run")) == 1
 
 
 @pytest.mark.parametrize("fault", ["garbage", "truncated_json"])
-def test_unparseable_output_of_a_read_is_a_parse_error(fault, standin, no_leftovers):
+def test_unparseable_output_of_a_read_is_a_parse_error(
+    fault, standin, no_leftovers, within
+):
     # Arrange
     standin.set_faults([{"command": "connection list", fault: True}])
 
     # Act
-    with pytest.raises(OutputParseError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(OutputParseError) as raised:
         standin.client(read_retries=1).list_connections()
 
     # Assert
-    assert "connection list" in raised.value.message
+    assert "`membrane connection list` printed output that is not JSON" in (
+        raised.value.message
+    )
+    assert 1 <= len(standin.calls("connection list")) <= 2, "one retry at most"
 
 
 # --- slow answers -----------------------------------------------------------------
@@ -275,10 +291,13 @@ def test_a_slow_read_times_out_after_bounded_retries(standin, no_leftovers):
 
     # Act
     started = time.monotonic()
-    with pytest.raises(CLITimeoutError):
+    with pytest.raises(CLITimeoutError) as raised:
         client.list_connections()
 
     # Assert
+    assert "`membrane connection list` did not answer within 0.5 s" in (
+        raised.value.message
+    )
     assert time.monotonic() - started < 10
     # read_retries counts retries after the first attempt
     assert 1 <= len(standin.calls("connection list")) <= 3
@@ -293,14 +312,10 @@ def test_a_50_mb_answer_is_cut_for_the_model_and_kept_whole_in_the_artifact(
     standin, no_leftovers
 ):
     # Arrange
-    data = standin.read()
-    data["actions"].append(NOTE_ACTION)
-    standin.write(data)
+    action = add_note_action(standin)
     standin.set_faults([{"command": "action run", "huge_bytes": 50_000_000}])
     client = standin.client(timeout=60.0)
-    tool = action_tool(
-        Action.model_validate(NOTE_ACTION), client, CONNECTION_ID, max_output_chars=4000
-    )
+    tool = action_tool(action, client, CONNECTION_ID, max_output_chars=4000)
 
     # Act
     started = time.monotonic()
@@ -322,26 +337,32 @@ def test_a_50_mb_answer_is_cut_for_the_model_and_kept_whole_in_the_artifact(
 
 @pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM, signal.SIGSEGV])
 def test_a_run_killed_by_a_signal_is_a_command_failure(
-    number, standin, note_tool, no_leftovers
+    number, standin, note_tool, no_leftovers, within
 ):
     # Arrange
     standin.set_faults([{"command": "action run", "signal": int(number)}])
 
     # Act
-    error = _tool_error(_run(note_tool))
+    with within(PROMPT_SECONDS):
+        error = _tool_error(_run(note_tool))
 
     # Assert
     assert error["type"] == "command_failed"
-    assert "signal" in error["message"].lower()
+    assert (
+        f"`membrane action run` was killed by signal {int(number)}"
+        in (error["message"])
+    )
     assert len(standin.calls("action run")) == 1
 
 
-def test_a_signal_on_a_run_raises_with_a_negative_exit_code(standin, no_leftovers):
+def test_a_signal_on_a_run_raises_with_a_negative_exit_code(
+    standin, no_leftovers, within
+):
     # Arrange
     standin.set_faults([{"command": "action run", "signal": int(signal.SIGKILL)}])
 
     # Act
-    with pytest.raises(CommandFailedError) as raised:
+    with within(PROMPT_SECONDS), pytest.raises(CommandFailedError) as raised:
         standin.client().run_action(ACTION_ID, CONNECTION_ID, {"text": "x"})
 
     # Assert

@@ -22,6 +22,7 @@ from membrane_pusher.pusher.toolkit import PusherToolkit
 
 APP_ID = "4242"
 CLI_TIMEOUT = 60
+PROMPT_SECONDS = 20.0
 
 
 @pytest.fixture
@@ -67,9 +68,11 @@ def _warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def test_tools_build_and_run_through_the_stand_in(standin, read_only_home, caplog):
+def test_tools_build_and_run_through_the_stand_in(
+    standin, read_only_home, caplog, no_leftovers, within
+):
     # Act
-    with caplog.at_level(logging.WARNING):
+    with within(PROMPT_SECONDS), caplog.at_level(logging.WARNING):
         tools, message = _build_and_trigger(standin)
 
     # Assert
@@ -83,9 +86,11 @@ def test_tools_build_and_run_through_the_stand_in(standin, read_only_home, caplo
     assert all(str(read_only_home) in line for line in warnings), warnings
 
 
-def test_an_unwritable_cache_is_one_warning(standin, read_only_home, caplog):
+def test_an_unwritable_cache_is_one_warning(
+    standin, read_only_home, caplog, no_leftovers, within
+):
     # Act
-    with caplog.at_level(logging.WARNING):
+    with within(PROMPT_SECONDS), caplog.at_level(logging.WARNING):
         _build_and_trigger(standin)
 
     # Assert

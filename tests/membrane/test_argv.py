@@ -6,6 +6,7 @@ import pytest
 
 from membrane_pusher.errors import InvalidArgumentsError
 from membrane_pusher.membrane import commands
+from membrane_pusher.membrane.models import ProxyRequest
 
 
 def test_every_command_asks_for_json_output():
@@ -55,11 +56,15 @@ def test_documented_flag_forms():
 
 
 def test_request_passes_json_only_with_a_body():
-    without_body = commands.request_args("con_1", "/apps/1/channels", query={"a": "b"})
-    with_body = commands.request_args(
-        "con_1", "apps/1/events", method="post", body={"x": 1}
+    without_body = commands.request_args(
+        ProxyRequest("con_1", "/apps/1/channels", query={"a": "b"})
     )
-    text_body = commands.request_args("con_1", "/p", method="PUT", body="raw text")
+    with_body = commands.request_args(
+        ProxyRequest("con_1", "apps/1/events", method="post", body={"x": 1})
+    )
+    text_body = commands.request_args(
+        ProxyRequest("con_1", "/p", method="PUT", body="raw text")
+    )
 
     assert without_body == [
         "request",
@@ -94,14 +99,24 @@ def test_option_values_stay_attached_to_their_flag(value):
         (lambda: commands.connection_get_args("--wait"), "connection_id"),
         (lambda: commands.action_run_args("-x", "con_1", {}), "action_id"),
         (lambda: commands.search_args("--elementType=app"), "query"),
-        (lambda: commands.request_args("-H", "/p"), "connection_id"),
-        (lambda: commands.request_args("con", "/p", method="TRACE"), "method"),
-        (lambda: commands.request_args("con", "/p", headers={"X: y": "1"}), "headers"),
+        (lambda: commands.request_args(ProxyRequest("-H", "/p")), "connection_id"),
         (
-            lambda: commands.request_args("con", "/p", headers={"X": "1\r\nEvil: 2"}),
+            lambda: commands.request_args(ProxyRequest("con", "/p", method="TRACE")),
+            "method",
+        ),
+        (
+            lambda: commands.request_args(
+                ProxyRequest("con", "/p", headers={"X: y": "1"})
+            ),
             "headers",
         ),
-        (lambda: commands.request_args("con", "/p\n--json"), "path"),
+        (
+            lambda: commands.request_args(
+                ProxyRequest("con", "/p", headers={"X": "1\r\nEvil: 2"})
+            ),
+            "headers",
+        ),
+        (lambda: commands.request_args(ProxyRequest("con", "/p\n--json")), "path"),
         (lambda: commands.action_list_args("con", "q", limit=0), "limit"),
         (lambda: commands.action_run_args("a", "c", {"x": float("nan")}), "input"),
         (lambda: commands.connect_args(""), "connector_id"),

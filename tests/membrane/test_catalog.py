@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import logging
+import time
 
 from membrane_pusher.membrane.catalog import ActionCatalog
 
@@ -149,3 +151,58 @@ async def test_only_the_misses_reach_the_cli(client, standin, tmp_path):
     assert len(asked_async) == 1
     assert f"--intent={INTENTS[2]}" in asked_async[0]
     assert [a.id for a in awaited][: len(synced)] == [a.id for a in synced]
+
+
+def test_an_entry_past_its_ttl_asks_the_cli_again(client, standin, tmp_path):
+    # arrange: a cached list written two hours ago, with a one-hour TTL
+    catalog = ActionCatalog(client, cache_dir=tmp_path, ttl=3600)
+    catalog.list_actions(PUSHER, "trigger")
+    [path] = (tmp_path / "actions").glob("*.json")
+    record = json.loads(path.read_text())
+    record["created"] = time.time() - 7200
+    path.write_text(json.dumps(record))
+    standin.clear_calls()
+
+    # act
+    actions = ActionCatalog(client, cache_dir=tmp_path, ttl=3600).list_actions(
+        PUSHER, "trigger"
+    )
+
+    # assert
+    assert actions
+    assert len(standin.calls("action list")) == 1
+    assert json.loads(path.read_text())["created"] > time.time() - 60
+
+
+DELAY = 1.5
+FOUR_INTENTS = ["trigger an event", "who is online", "kick a user", "list channels"]
+
+
+def test_intents_load_concurrently(client, standin, tmp_path):
+    # arrange: every `action list` takes DELAY seconds
+    standin.set_faults([{"command": "action list", "sleep": DELAY}])
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+
+    # act
+    started = time.monotonic()
+    catalog.load_intents(PUSHER, FOUR_INTENTS)
+    elapsed = time.monotonic() - started
+
+    # assert: one after the other would take 4 x DELAY
+    assert len(standin.calls("action list")) == 4
+    assert elapsed < 2.5 * DELAY
+
+
+async def test_intents_load_concurrently_async(client, standin, tmp_path):
+    # arrange
+    standin.set_faults([{"command": "action list", "sleep": DELAY}])
+    catalog = ActionCatalog(client, cache_dir=tmp_path)
+
+    # act
+    started = time.monotonic()
+    await catalog.aload_intents(PUSHER, FOUR_INTENTS)
+    elapsed = time.monotonic() - started
+
+    # assert
+    assert len(standin.calls("action list")) == 4
+    assert elapsed < 2.5 * DELAY

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from membrane_pusher.membrane.models import Action, Connection, ConnectorHit
+from membrane_pusher.membrane.models import (
+    Action,
+    Connection,
+    ConnectorHit,
+    ProxyRequest,
+)
 
 PUSHER = "con_pusher_sandbox"
 EVENT = {"channels": ["c"], "name": "n", "data": "{}"}
@@ -150,7 +155,9 @@ def test_run_output_printed_alone_is_kept(client, standin):
 
 def test_request_get_answers_a_pusher_body(client, standin):
     response = client.request(
-        PUSHER, "/apps/1/channels", query={"filter_by_prefix": "presence-"}
+        ProxyRequest(
+            PUSHER, "/apps/1/channels", query={"filter_by_prefix": "presence-"}
+        )
     )
 
     assert response.status == 200
@@ -161,7 +168,9 @@ def test_request_get_answers_a_pusher_body(client, standin):
 def test_request_with_a_body_sends_json(client, standin):
     body = {"name": "e", "channels": ["c"], "data": "{}"}
 
-    response = client.request(PUSHER, "/apps/1/events", method="POST", body=body)
+    response = client.request(
+        ProxyRequest(PUSHER, "/apps/1/events", method="POST", body=body)
+    )
 
     assert response.status == 200
     assert response.body == {}
@@ -171,7 +180,7 @@ def test_request_with_a_body_sends_json(client, standin):
 
 
 def test_request_upstream_error_is_an_answer_not_an_exception(client):
-    response = client.request(PUSHER, "/apps/1/unknown")
+    response = client.request(ProxyRequest(PUSHER, "/apps/1/unknown"))
 
     assert response.status == 404
     assert response.body == "Not found"
@@ -189,14 +198,14 @@ def test_request_reports_another_2xx_status(client, standin):
         ]
     )
 
-    assert (
-        client.request(PUSHER, "/apps/1/events", method="POST", body={}).status == 202
-    )
+    request = ProxyRequest(PUSHER, "/apps/1/events", method="POST", body={})
+
+    assert client.request(request).status == 202
 
 
 def test_dry_run_argv(client):
     argv = client.argv_for_run_action("act_1", PUSHER, {"a": 1}, form="act")
-    request_argv = client.argv_for_request(PUSHER, "/x", method="DELETE")
+    request_argv = client.argv_for_request(ProxyRequest(PUSHER, "/x", method="DELETE"))
 
     assert argv[: len(client.command)] == client.command
     assert argv[len(client.command) :] == [
@@ -223,6 +232,5 @@ async def test_async_twins(client, standin):
         "trigger-event", PUSHER, {"channels": ["a"], "name": "n", "data": ""}
     )
     assert result.output["accepted"] is True
-    assert (await client.arequest(PUSHER, "/apps/1/channels/c")).body == {
-        "occupied": False
-    }
+    answer = await client.arequest(ProxyRequest(PUSHER, "/apps/1/channels/c"))
+    assert answer.body == {"occupied": False}

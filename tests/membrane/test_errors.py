@@ -14,7 +14,8 @@ from membrane_pusher.errors import (
     NotLoggedInError,
     OutputParseError,
 )
-from membrane_pusher.membrane.parsing import TransientCommandError, try_json
+from membrane_pusher.membrane.models import ProxyRequest
+from membrane_pusher.membrane.parsing import connection_not_ready, try_json
 
 PUSHER = "con_pusher_sandbox"
 TRIGGER = "act_pusher_trigger_event"
@@ -65,10 +66,14 @@ def test_connect_to_a_connection_that_is_not_ready(client, standin):
     )
     standin.set_faults([{"command": "connect", "exit_code": 0, "stdout": body}])
 
-    with pytest.raises(ConnectionNotReadyError) as caught:
-        client.connect("cnt_pusher")
+    # A new connection that needs the user comes back as it is: the caller
+    # (`membrane-pusher connect`) shows the URL and waits for READY.
+    connection = client.connect("cnt_pusher")
 
-    assert caught.value.url == "https://ui.example/c"
+    assert connection.state == "CLIENT_ACTION_REQUIRED"
+    assert not connection.is_ready
+    assert connection.client_action is not None
+    assert connection.client_action.ui_url == "https://ui.example/c"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +83,7 @@ def test_connect_to_a_connection_that_is_not_ready(client, standin):
         lambda c: c.run_action("act_missing", PUSHER, {}),
         lambda c: c.list_actions("con_missing", "send"),
         lambda c: c.connect("cnt_missing"),
-        lambda c: c.request("con_missing", "/apps/1/channels"),
+        lambda c: c.request(ProxyRequest("con_missing", "/apps/1/channels")),
     ],
 )
 def test_not_found(client, call):
@@ -161,10 +166,11 @@ def test_exit_code_without_a_known_cause(client, standin):
 def test_killed_by_a_signal(client, standin):
     standin.set_faults([{"command": "action run", "signal": 9}])
 
-    with pytest.raises(TransientCommandError) as caught:
+    with pytest.raises(CommandFailedError) as caught:
         client.run_action(TRIGGER, PUSHER, EVENT)
 
     assert caught.value.exit_code == -9
+    assert caught.value.retryable
 
 
 @pytest.mark.parametrize("fault", [{"garbage": True}, {"truncated_json": True}])
@@ -175,6 +181,20 @@ def test_unparseable_output(client, standin, fault):
         client.list_connections()
 
     assert "membrane --version" in caught.value.hint
+
+
+def test_control_characters_in_garbage_never_reach_the_message(client, standin):
+    garbage = "oops \x1b[31mred\x1b[0m \u202eevil\x00 end"
+    standin.set_faults(
+        [{"command": "connection list", "exit_code": 0, "stdout": garbage}]
+    )
+
+    with pytest.raises(OutputParseError) as caught:
+        client.list_connections()
+
+    text = f"{caught.value.message} {caught.value.hint}"
+    assert "red" in text
+    assert not any(c in text for c in "\x1b\u202e\x00")
 
 
 def test_json_of_the_wrong_shape(client, standin):
@@ -208,3 +228,104 @@ def test_json_after_a_notice_line_may_hold_unicode_line_separators():
     text = "Update available: 1.2.3\n" + json.dumps(document, ensure_ascii=False)
 
     assert try_json(text) == document
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "upstream answered 401 Unauthorized\n",
+        "Error: client disconnected\n",
+        "Error: please reconnect the websocket client\n",
+    ],
+)
+def test_an_upstream_message_in_a_run_is_not_a_setup_error(client, standin, stderr):
+    # Arrange
+    standin.set_faults([{"command": "action run", "exit_code": 1, "stderr": stderr}])
+
+    # Act
+    with pytest.raises(CommandFailedError) as caught:
+        client.run_action(TRIGGER, PUSHER, EVENT)
+
+    # Assert
+    assert type(caught.value) is CommandFailedError
+    assert stderr.strip() in caught.value.message
+    assert not caught.value.retryable
+
+
+def test_membrane_wording_of_a_connection_that_is_not_ready(client, standin):
+    # Arrange
+    stderr = "Error: Connection con_pusher_sandbox is not ready (DISCONNECTED)\n"
+    standin.set_faults([{"command": "action run", "exit_code": 1, "stderr": stderr}])
+
+    # Act
+    with pytest.raises(ConnectionNotReadyError) as caught:
+        client.run_action(TRIGGER, PUSHER, EVENT)
+
+    # Assert
+    assert caught.value.connection_id == PUSHER
+    assert caught.value.message.startswith(f"Connection {PUSHER} is not ready")
+
+
+def test_a_not_ready_message_without_an_id_reads_well():
+    # Act
+    error = connection_not_ready(None, "CLIENT_ACTION_REQUIRED", None)
+
+    # Assert
+    assert error.message == (
+        "The connection is not ready (state: CLIENT_ACTION_REQUIRED)."
+    )
+    assert "Connection The connection" not in str(error)
+
+
+@pytest.mark.parametrize("form", ["run", "act"])
+def test_an_api_error_body_with_exit_0_is_an_action_failure(client, standin, form):
+    # Arrange
+    body = {
+        "error": {
+            "type": "action_run",
+            "key": "upstream_error",
+            "message": "Pusher refused the event",
+            "data": {"status": 400},
+        },
+        "actionRunId": "arl_exit0",
+    }
+    command = "act" if form == "act" else "action run"
+    standin.set_faults(
+        [{"command": command, "exit_code": 0, "stdout": json.dumps(body)}]
+    )
+
+    # Act
+    with pytest.raises(ActionFailedError) as caught:
+        client.run_action(TRIGGER, PUSHER, EVENT, form=form)
+
+    # Assert
+    assert caught.value.action_run_id == "arl_exit0"
+    assert caught.value.error_key == "upstream_error"
+    assert caught.value.data == {"status": 400}
+    assert caught.value.exit_code == 0
+
+
+def test_an_output_that_merely_holds_an_error_field_is_kept(client, standin):
+    # Arrange: the run's own output, printed alone, has an `error` field
+    output = {"error": {"type": "x", "message": "a field of the data"}, "n": 1}
+    standin.set_faults(
+        [{"command": "action run", "exit_code": 0, "stdout": json.dumps(output)}]
+    )
+
+    # Act
+    result = client.run_action(TRIGGER, PUSHER, EVENT)
+
+    # Assert
+    assert result.output == output
+
+
+def test_a_401_from_membranes_own_api_is_a_lost_login(client, standin):
+    # Arrange
+    stderr = "Error: Request failed with status code 401\n"
+    standin.set_faults(
+        [{"command": "connection list", "exit_code": 1, "stderr": stderr}]
+    )
+
+    # Act / Assert
+    with pytest.raises(NotLoggedInError):
+        client.list_connections()

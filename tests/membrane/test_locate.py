@@ -94,3 +94,49 @@ def test_program_that_cannot_start_is_cli_not_found(tmp_path):
 
     with pytest.raises(CLINotFoundError):
         client.version()
+
+
+def test_an_unquoted_path_with_spaces_is_taken_whole(tmp_path):
+    # Arrange
+    configured = _executable(tmp_path / "My Tools", "membrane")
+
+    # Act
+    found = find_membrane({"MEMBRANE_CLI": str(configured), "PATH": str(tmp_path)})
+
+    # Assert
+    assert found == [str(configured)]
+
+
+def test_a_client_command_with_spaces_is_taken_whole(tmp_path):
+    # Arrange
+    configured = _executable(tmp_path / "My Tools", "membrane")
+
+    # Act
+    client = MembraneClient(command=str(configured))
+
+    # Assert
+    assert client.command == [str(configured)]
+
+
+def test_a_quoted_path_with_spaces_still_takes_arguments(tmp_path):
+    # Arrange
+    configured = _executable(tmp_path / "My Tools", "membrane")
+
+    # Act
+    found = find_membrane(
+        {"MEMBRANE_CLI": f"'{configured}' --flag", "PATH": str(tmp_path)}
+    )
+
+    # Assert
+    assert found == [str(configured), "--flag"]
+
+
+def test_a_missing_path_with_spaces_hints_at_quoting(tmp_path):
+    # Act
+    with pytest.raises(CLINotFoundError) as caught:
+        find_membrane(
+            {"MEMBRANE_CLI": f"{tmp_path}/No Such/membrane", "PATH": str(tmp_path)}
+        )
+
+    # Assert
+    assert "quote" in caught.value.hint

@@ -15,6 +15,7 @@ from membrane_pusher.errors import (
     InvalidArgumentsError,
 )
 from membrane_pusher.membrane.client import MembraneClient
+from membrane_pusher.membrane.models import ProxyRequest
 from membrane_pusher.membrane.runner import MAX_ARG_BYTES
 
 PUSHER = "con_pusher_sandbox"
@@ -161,3 +162,104 @@ def test_constructor_checks_its_numbers():
         MembraneClient(command=["x"], timeout=0)
     with pytest.raises(ValueError):
         MembraneClient(command=["x"], max_concurrency=0)
+
+
+async def test_sync_and_async_calls_share_one_concurrency_bound(standin):
+    # Arrange: three threads and three tasks, each call busy for 0.6 s
+    standin.set_faults([{"command": "status", "sleep": 0.6}])
+    client = standin.client(max_concurrency=2)
+
+    # Act
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        threads = [pool.submit(client.status) for _ in range(3)]
+        results = await asyncio.gather(*(client.astatus() for _ in range(3)))
+        results += [future.result() for future in threads]
+
+    # Assert: never three processes inside one 0.6 s window
+    assert all(status.logged_in for status in results)
+    starts = sorted(call["ts"] for call in standin.calls("status"))
+    assert len(starts) == 6
+    assert all(
+        later - first >= 0.5 for first, later in zip(starts, starts[2:], strict=False)
+    )
+    assert client._runner.slots.held == 0
+
+
+async def test_a_cancelled_waiter_gives_its_slot_back(standin):
+    # Arrange: one slot, held by a slow call; a second call waits for it
+    standin.set_faults([{"command": "status", "sleep": 0.6}])
+    client = standin.client(max_concurrency=1)
+    holder = asyncio.create_task(client.astatus())
+    while not standin.calls("status"):
+        await asyncio.sleep(0.02)
+    waiter = asyncio.create_task(client.astatus())
+    await asyncio.sleep(0.05)
+
+    # Act
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    await holder
+
+    # Assert: the slot is free again for sync and async calls alike
+    assert client._runner.slots.held == 0
+    assert (await client.astatus()).logged_in
+    assert client.status().logged_in
+
+
+@pytest.mark.parametrize(
+    ("call", "where"),
+    [
+        (
+            lambda c: c.run_action(
+                TRIGGER, PUSHER, {"channels": ["c"], "name": "n", "data": "a\ud800"}
+            ),
+            "data",
+        ),
+        (
+            lambda c: c.run_action(TRIGGER, PUSHER, {"channels": ["ok", "\udcff"]}),
+            "channels[1]",
+        ),
+        (lambda c: c.list_actions(PUSHER, "send \ud83d"), "intent"),
+        (
+            lambda c: c.request(
+                ProxyRequest(
+                    PUSHER, "/apps/1/events", method="POST", body={"x": "\ud800"}
+                )
+            ),
+            "body.x",
+        ),
+        (
+            lambda c: c.argv_for_run_action(TRIGGER, PUSHER, {"a": {"\ud800": 1}}),
+            "a",
+        ),
+        (
+            lambda c: c.argv_for_request(
+                ProxyRequest(PUSHER, "/apps/1/channels", query={"q": "\ud800"})
+            ),
+            "query.q",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_refused_before_any_process_starts(
+    client, standin, call, where
+):
+    # Act
+    with pytest.raises(InvalidArgumentsError) as caught:
+        call(client)
+
+    # Assert
+    assert caught.value.problems[0].startswith(f"{where}: ")
+    assert "surrogate" in caught.value.problems[0]
+    caught.value.message.encode("utf-8")  # the message itself is printable
+    assert standin.calls() == []
+
+
+async def test_a_lone_surrogate_is_refused_in_async_calls_too(client, standin):
+    # Act
+    with pytest.raises(InvalidArgumentsError) as caught:
+        await client.arun_action(TRIGGER, PUSHER, {"data": "\ud800"})
+
+    # Assert
+    assert caught.value.problems[0].startswith("data: ")
+    assert standin.calls() == []

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pytest
 
 from membrane_pusher.errors import CommandFailedError, NotFoundError, OutputParseError
+from membrane_pusher.membrane.client import MembraneClient
+from membrane_pusher.membrane.models import ProxyRequest
 
 PUSHER = "con_pusher_sandbox"
 TRIGGER = "act_pusher_trigger_event"
@@ -13,7 +18,13 @@ EVENT = {"channels": ["c"], "name": "n", "data": "{}"}
 
 @pytest.mark.parametrize(
     "fault",
-    [{"garbage": True}, {"signal": 9}, {"exit_code": 1, "stderr": "flaky\n"}],
+    [
+        {"garbage": True},
+        {"signal": 9},
+        {"exit_code": 1, "stderr": "Error: read ECONNRESET\n"},
+        {"exit_code": 1, "stderr": "Error: Request failed with status code 503\n"},
+        {"exit_code": 1, "stderr": "Error: 429 Too Many Requests\n"},
+    ],
 )
 def test_a_read_is_retried_after_a_transient_failure(client, standin, fault):
     standin.set_faults([{"command": "connection list", "times": 1, **fault}])
@@ -56,7 +67,7 @@ def test_a_post_request_is_never_retried(client, standin):
     standin.set_faults([{"command": "request", "times": 1, "signal": 9}])
 
     with pytest.raises(CommandFailedError):
-        client.request(PUSHER, "/apps/1/events", method="POST", body={})
+        client.request(ProxyRequest(PUSHER, "/apps/1/events", method="POST", body={}))
 
     assert len(standin.calls("request")) == 1
 
@@ -64,14 +75,14 @@ def test_a_post_request_is_never_retried(client, standin):
 def test_a_get_request_is_retried(client, standin):
     standin.set_faults([{"command": "request", "times": 1, "signal": 9}])
 
-    response = client.request(PUSHER, "/apps/1/channels")
+    response = client.request(ProxyRequest(PUSHER, "/apps/1/channels"))
 
     assert response.body == {"channels": {}}
     assert len(standin.calls("request")) == 2
 
 
 def test_an_upstream_error_is_not_retried(client, standin):
-    response = client.request(PUSHER, "/apps/1/nowhere")
+    response = client.request(ProxyRequest(PUSHER, "/apps/1/nowhere"))
 
     assert response.status == 404
     assert len(standin.calls("request")) == 1
@@ -91,3 +102,79 @@ async def test_async_read_retry_and_no_async_run_retry(client, standin):
 
     assert len(standin.calls("connection get")) == 2
     assert len(standin.calls("action run")) == 1
+
+
+@pytest.mark.parametrize("stderr", ["", "flaky\n", "Error: something odd\n"])
+def test_a_bare_failure_of_a_read_is_not_retried(client, standin, stderr):
+    # Arrange
+    standin.set_faults(
+        [{"command": "connection list", "exit_code": 1, "stderr": stderr}]
+    )
+
+    # Act
+    with pytest.raises(CommandFailedError) as caught:
+        client.list_connections()
+
+    # Assert
+    assert not caught.value.retryable
+    assert len(standin.calls("connection list")) == 1
+    assert "terminal" in caught.value.hint
+    assert "MEMBRANE_CLI" in caught.value.hint
+
+
+def test_a_program_that_just_fails_is_tried_once(tmp_path):
+    # Arrange: a `MEMBRANE_CLI=false` that also counts its starts
+    starts = tmp_path / "starts"
+    program = tmp_path / "failing"
+    program.write_text(
+        f"#!{sys.executable}\n"
+        f"open({str(starts)!r}, 'a').write('x')\n"
+        "raise SystemExit(1)\n",
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    client = MembraneClient(
+        env={"MEMBRANE_CLI": str(program)}, read_retries=3, retry_wait=0.01
+    )
+
+    # Act
+    with pytest.raises(CommandFailedError) as caught:
+        client.list_connections()
+
+    # Assert
+    assert starts.read_text() == "x"
+    assert caught.value.exit_code == 1
+    assert "Try again" not in caught.value.hint
+
+
+def test_a_standin_without_its_home_is_not_retried(standin, monkeypatch, caplog):
+    # Arrange
+    caplog.set_level(logging.INFO, logger="membrane_pusher.membrane")
+    command = standin.env()["MEMBRANE_CLI"]
+    monkeypatch.delenv("MEMBRANE_STANDIN_HOME")
+    client = MembraneClient(
+        env={"MEMBRANE_CLI": command}, read_retries=3, retry_wait=0.01
+    )
+
+    # Act
+    with pytest.raises(CommandFailedError) as caught:
+        client.list_connections()
+
+    # Assert
+    assert caught.value.exit_code == 3
+    assert "MEMBRANE_STANDIN_HOME" in caught.value.message
+    attempts = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert len(attempts) == 1
+
+
+def test_a_connection_rate_limit_is_retried_not_a_broken_connection(client, standin):
+    # Arrange
+    body = {"type": "connection", "key": "rate_limit_exceeded", "message": "Slow down"}
+    standin.set_faults([{"command": "connection list", "times": 1, "api_error": body}])
+
+    # Act
+    connections = client.list_connections()
+
+    # Assert
+    assert connections[0].id == PUSHER
+    assert len(standin.calls("connection list")) == 2

@@ -42,12 +42,13 @@ class FakeProxyClient:
     )
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    def request(self, connection_id, path, **options):
-        self.calls.append({"connection_id": connection_id, "path": path, **options})
+    def request(self, request):
+        fields = vars(request).items()
+        self.calls.append({name: value for name, value in fields if value is not None})
         return self.answer
 
-    async def arequest(self, connection_id, path, **options):
-        return self.request(connection_id, path, **options)
+    async def arequest(self, request):
+        return self.request(request)
 
 
 def call(name: str, arguments: dict[str, Any], transport, **options) -> ToolMessage:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 from pusher_helpers import call, error_of
 
+from local_http import AnsweringHandler, loopback_server, port_of, serving
 from membrane_pusher.errors import PusherAPIError
 from membrane_pusher.pusher.config import PusherSettings
 from membrane_pusher.pusher.operations import OPERATIONS
@@ -181,7 +180,7 @@ def test_read_gives_up_after_three_attempts():
     request = OPERATIONS["pusher_list_channels"].request({}, "12345")
     with pytest.raises(PusherAPIError) as caught:
         transport.send(request)
-    assert caught.value.is_retryable
+    assert caught.value.retryable
     assert len(server.requests) == 3
 
 
@@ -196,10 +195,10 @@ def test_always_signs_with_the_current_time():
     assert abs(stamp - time.time()) < 5
 
 
-class _Ok(BaseHTTPRequestHandler):
+class _Ok(AnsweringHandler):
     """Answers `{}` to everything, like a Pusher server accepting a call."""
 
-    def _answer(self):
+    def answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self.send_response(200)
@@ -208,31 +207,18 @@ class _Ok(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"{}")
 
-    def do_GET(self):
-        self._answer()
-
-    def do_POST(self):
-        self._answer()
-
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture
 def local_settings():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield PusherSettings(
-        app_id="12345",
-        key="app-key",
-        secret="app-secret",
-        host="127.0.0.1",
-        port=server.server_address[1],
-        use_tls=False,
-    )
-    server.shutdown()
-    server.server_close()
+    with serving(loopback_server(_Ok)) as server:
+        yield PusherSettings(
+            app_id="12345",
+            key="app-key",
+            secret="app-secret",
+            host="127.0.0.1",
+            port=port_of(server),
+            use_tls=False,
+        )
 
 
 async def test_loopback_host_ignores_proxy_variables(local_settings, dead_proxies):

@@ -10,10 +10,13 @@ import json
 
 import pytest
 
+from membrane_pusher.errors import PusherAPIError
+from membrane_pusher.pusher import encryption
 from membrane_pusher.pusher.config import PusherSettings
-from membrane_pusher.pusher.operations import OPERATIONS
-from membrane_pusher.pusher.tools import builtin_tools
+from membrane_pusher.pusher.operations import OPERATIONS, PusherRequest
+from membrane_pusher.pusher.tools import builtin_tools, pusher_tool
 from membrane_pusher.pusher.transports.direct import DirectTransport
+from membrane_pusher.pusher.transports.responses import interpret_response
 
 pytestmark = pytest.mark.soketi
 
@@ -220,23 +223,80 @@ async def test_raw_request_get_and_post(pusher_sandbox, tools):
         assert (await listener.wait_for(event="raw")).data == "via raw"
 
 
-async def test_server_errors_behind_200_are_failures(pusher_sandbox, tools):
+async def test_server_errors_behind_200_are_failures(settings):
+    # The tools refuse these requests themselves, so they go to soketi through
+    # the transport, below the tools: soketi answers them with HTTP 200 and an
+    # error body, which the shared interpreter must still treat as failures.
+    transport = DirectTransport(settings, timeout=5)
+    batch = [{"channel": f"c{i}", "name": "e", "data": "d"} for i in range(11)]
+    too_many = PusherRequest(
+        "POST", f"/apps/{settings.app_id}/batch_events", body={"batch": batch}
+    )
+    oversized = PusherRequest(
+        "POST",
+        f"/apps/{settings.app_id}/events",
+        body={"name": "e", "channels": ["c"], "data": "x" * 10241},
+    )
+
+    try:
+        batch_answer = await transport.asend(too_many)
+        size_answer = await transport.asend(oversized)
+    finally:
+        await transport.aclose()
+
+    assert batch_answer.status == 200
+    with pytest.raises(PusherAPIError) as refused_batch:
+        interpret_response(batch_answer)
+    assert refused_batch.value.status == 400
+    assert "10" in refused_batch.value.message
+    assert size_answer.status == 200
+    with pytest.raises(PusherAPIError) as refused_size:
+        interpret_response(size_answer)
+    assert refused_size.value.status == 413
+    assert "payload too large" in refused_size.value.hint
+
+
+async def test_raw_tool_refuses_what_soketi_would_refuse(tools):
     batch = [{"channel": f"c{i}", "name": "e", "data": "d"} for i in range(11)]
     error = await refused(
         tools,
         "pusher_api_request",
         {"method": "POST", "path": "/batch_events", "body": {"batch": batch}},
     )
-    assert error["status"] == 400
-    assert "10" in error["message"]
-    oversized = {"name": "e", "channels": ["c"], "data": "x" * 10241}
-    error = await refused(
-        tools,
-        "pusher_api_request",
-        {"method": "POST", "path": "/events", "body": oversized},
-    )
-    assert error["status"] == 413
-    assert "payload too large" in error["hint"]
+    assert error["type"] == "invalid_arguments"
+    assert "at most 10 events per batch" in json.dumps(error)
+
+
+async def test_encrypted_channel_gets_the_envelope(pusher_sandbox, settings):
+    # Arrange: a subscriber on a private-encrypted channel (the subscriber signs
+    # private subscriptions; soketi never sees the master key).
+    key = bytes(range(32))
+    operation = OPERATIONS["pusher_trigger_event"].with_encryption_key(key)
+    tool = pusher_tool(operation, DirectTransport(settings, timeout=5))
+    channel = "private-encrypted-e2e"
+    data = {"secret": "só nós", "n": 1}
+
+    async with pusher_sandbox.subscriber() as listener:
+        await listener.subscribe(channel)
+
+        # Act
+        message = await tool.ainvoke(
+            {
+                "type": "tool_call",
+                "name": tool.name,
+                "args": {"channels": [channel], "event": "sealed", "data": data},
+                "id": "1",
+            }
+        )
+        received = await listener.wait_for(event="sealed")
+
+    # Assert: soketi carried only the envelope, which opens to the data.
+    assert message.status == "success", message.content
+    envelope = json.loads(received.data)
+    assert set(envelope) == {"nonce", "ciphertext"}
+    assert "só nós" not in received.data
+    opened = encryption.decrypt_data(channel, received.data, key)
+    assert json.loads(opened) == data
 
 
 async def test_wrong_secret_is_a_401_failure(pusher_sandbox, settings):

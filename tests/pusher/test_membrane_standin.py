@@ -6,8 +6,11 @@ import json
 
 import pytest
 
+from membrane_pusher.errors import PusherAPIError
+from membrane_pusher.pusher.operations import PusherRequest
 from membrane_pusher.pusher.tools import builtin_tools
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
+from membrane_pusher.pusher.transports.responses import interpret_response
 
 CONNECTION = "con_pusher_sandbox"
 
@@ -119,14 +122,18 @@ async def test_membrane_transport_forwarded_to_soketi(standin, pusher_sandbox):
         assert message.status == "success", message.content
         assert (await listener.wait_for(event="e")).data == "hi"
 
-    oversized = {"name": "e", "channels": ["c"], "data": "x" * 10241}
-    message = await tools["pusher_api_request"].ainvoke(
-        {
-            "type": "tool_call",
-            "name": "t",
-            "args": {"method": "POST", "path": "/events", "body": oversized},
-            "id": "1",
-        }
+    # The raw tool refuses an oversized event itself, so it goes through the
+    # transport below the tools: soketi's 413 (an error body sent with HTTP
+    # 200) must come back through the stand-in as a failure.
+    transport = MembraneProxyTransport(
+        standin.client(), CONNECTION, pusher_sandbox.app_id
     )
-    error = json.loads(message.content)["error"]
-    assert error["status"] == 413
+    oversized = PusherRequest(
+        "POST",
+        f"/apps/{pusher_sandbox.app_id}/events",
+        body={"name": "e", "channels": ["c"], "data": "x" * 10241},
+    )
+    answer = await transport.asend(oversized)
+    with pytest.raises(PusherAPIError) as refused:
+        interpret_response(answer)
+    assert refused.value.status == 413

@@ -9,11 +9,13 @@ from langchain_tests.unit_tests import ToolsUnitTests
 from pusher_helpers import FakeProxyClient, RecordingTransport, acall, call, error_of
 
 from membrane_pusher.errors import ConfigurationError
-from membrane_pusher.membrane.models import ProxyResponse
+from membrane_pusher.formats import to_openai_tool
+from membrane_pusher.membrane.models import Action, ProxyResponse
 from membrane_pusher.pusher.operations import BUILTIN_NAMES, OPERATIONS, TRIGGER_EVENT
-from membrane_pusher.pusher.tools import builtin_tools, pusher_tool
+from membrane_pusher.pusher.tools import builtin_tools, is_builtin_tool, pusher_tool
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
 from membrane_pusher.pusher.transports.responses import PusherResponse
+from membrane_pusher.tools.action_tool import action_tool
 
 
 class TestTriggerToolStandard(ToolsUnitTests):
@@ -178,7 +180,11 @@ def test_raw_get_needs_no_confirmation(transport):
 def test_raw_post_needs_confirmation(transport):
     message = call(
         "pusher_api_request",
-        {"method": "POST", "path": "/events", "body": {}},
+        {
+            "method": "POST",
+            "path": "/events",
+            "body": {"name": "e", "channels": ["c"], "data": "d"},
+        },
         transport,
         confirm=lambda *_: False,
     )
@@ -306,3 +312,131 @@ def test_result_is_compact_json(transport):
     transport.answers.append(PusherResponse(200, {"users": [{"id": "1"}]}))
     message = call("pusher_list_presence_users", {"channel": "presence-r"}, transport)
     assert json.loads(message.content) == {"users": [{"id": "1"}]}
+
+
+# --- provider forms ---------------------------------------------------------------
+
+# One valid call per built-in tool, with required fields only.
+MINIMAL_CALLS = {
+    "pusher_trigger_event": {"channels": ["c"], "event": "e", "data": "x"},
+    "pusher_trigger_batch": {"events": [{"channel": "c", "event": "e", "data": "x"}]},
+    "pusher_list_channels": {},
+    "pusher_get_channel": {"channel": "c"},
+    "pusher_list_presence_users": {"channel": "presence-r"},
+    "pusher_terminate_user_connections": {"user_id": "u1"},
+    "pusher_send_to_user": {"user_id": "u1", "event": "e", "data": "x"},
+    "pusher_api_request": {"method": "GET", "path": "/channels"},
+}
+
+
+def with_strict_nulls(value, schema):
+    """Add the nulls an OpenAI strict-mode model sends for omitted fields."""
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [with_strict_nulls(item, schema["items"]) for item in value]
+    if not isinstance(value, dict) or "properties" not in schema:
+        return value
+    filled = {}
+    for key, sub in schema["properties"].items():
+        if key in value:
+            filled[key] = with_strict_nulls(value[key], sub)
+        elif "null" in (sub.get("type") or []):
+            filled[key] = None
+    return filled
+
+
+def test_minimal_calls_cover_every_builtin():
+    assert set(MINIMAL_CALLS) == set(BUILTIN_NAMES)
+
+
+@pytest.mark.parametrize("name", BUILTIN_NAMES)
+@pytest.mark.parametrize("form", ["openai-strict", "anthropic", "gemini"])
+def test_every_builtin_accepts_calls_in_each_provider_form(name, form, transport):
+    # Arrange
+    tool = pusher_tool(OPERATIONS[name], transport, confirm=lambda *_: True)
+    arguments = MINIMAL_CALLS[name]
+    if form == "openai-strict":
+        bound = tool.for_provider("openai", strict=True)
+        schema = to_openai_tool(tool, strict=True)["function"]["parameters"]
+        arguments = with_strict_nulls(arguments, schema)
+    else:
+        bound = tool.for_provider(form)
+
+    # Act
+    message = bound.invoke(
+        {"type": "tool_call", "name": name, "args": arguments, "id": "1"}
+    )
+
+    # Assert
+    assert message.status == "success", message.content
+    assert len(transport.sent) == 1
+
+
+def test_strict_nulls_of_list_channels_are_mapped_back(transport):
+    # The regression: `info: None` reached the schema as "not of type 'array'".
+    tool = pusher_tool(OPERATIONS["pusher_list_channels"], transport)
+    bound = tool.for_provider("openai", strict=True)
+
+    message = bound.invoke(
+        {
+            "type": "tool_call",
+            "name": tool.name,
+            "args": {"prefix": None, "info": None},
+            "id": "1",
+        }
+    )
+
+    assert message.status == "success", message.content
+    assert transport.sent[0].query == {}
+
+
+def test_rules_still_apply_to_provider_form_calls(transport):
+    tool = pusher_tool(OPERATIONS["pusher_list_channels"], transport)
+    bound = tool.for_provider("openai", strict=True)
+
+    message = bound.invoke(
+        {
+            "type": "tool_call",
+            "name": tool.name,
+            "args": {"prefix": None, "info": ["user_count"]},
+            "id": "1",
+        }
+    )
+
+    assert "presence-" in error_of(message)["message"]
+    assert transport.sent == []
+
+
+def test_nobody_is_asked_about_a_call_without_an_app_id():
+    def confirm(*_):
+        raise AssertionError("asked about a call that cannot be sent")
+
+    tool = pusher_tool(
+        OPERATIONS["pusher_terminate_user_connections"],
+        RecordingTransport(app_id=None),
+        confirm=confirm,
+    )
+
+    with pytest.raises(ConfigurationError, match="PUSHER_APP_ID"):
+        tool.invoke({"user_id": "u1"})
+
+
+def test_builtins_are_known_by_their_metadata_not_their_name(transport):
+    [tool] = builtin_tools(transport, include={"pusher_get_channel"})
+    renamed = tool.model_copy(update={"name": "get_channel"})
+    lookalike = action_tool(Action(id="act_1", key="pusher_foo"), object(), "con_1")
+
+    assert is_builtin_tool(tool)
+    assert is_builtin_tool(renamed)
+    assert not is_builtin_tool(lookalike)
+
+
+def test_a_misnamed_argument_is_named_next_to_the_missing_one(transport):
+    events = [{"channel": "c", "event": "e", "data": "d"}]
+
+    message = call("pusher_trigger_batch", {"batch": events}, transport)
+
+    assert message.status == "error"
+    problems = error_of(message)["problems"]
+    assert any("'events' is a required property" in p for p in problems)
+    assert any("batch" in p for p in problems if "required" not in p)
+    assert transport.sent == []

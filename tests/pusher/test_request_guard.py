@@ -54,6 +54,21 @@ def test_paths_under_the_app_accepted(transport, path, expected):
         ("/channels#x", "URL path characters"),
         ("/", "give the endpoint path"),
         ("/channels/é", "URL path characters"),
+        ("/channels/%25252525252e%25252525252e/x", "more than 5 times"),
+        ("/channels/%2525252e%2525252e/x", "'..' segments"),
+        ("/channels/..;/x", "'..' segments"),
+        ("/channels/..;jsessionid=1/x", "'..' segments"),
+        ("/channels/.;/x", "'..' segments"),
+        ("/channels/%2e%2e;/x", "'..' segments"),
+        ("/channels/.../x", "'..' segments"),
+        ("/channels/..%20/x", "'..' segments"),
+        ("/channels/%c0%ae%c0%ae/x", "non-ASCII bytes"),
+        ("/channels/%25c0%25ae/x", "non-ASCII bytes"),
+        ("/channels/%e2%80%a8", "non-ASCII bytes"),
+        ("/channels/%u002e%u002e/x", "'%u' escapes"),
+        ("/channels/%U002E/x", "'%u' escapes"),
+        ("/channels/100%", "two-digit hex escape"),
+        ("/channels/%zz", "two-digit hex escape"),
     ],
 )
 def test_paths_refused(transport, path, rule):
@@ -71,6 +86,52 @@ def test_auth_parameters_from_the_model_refused(transport, key):
 def test_query_values_with_control_characters_refused(transport):
     arguments = {"method": "GET", "path": "/channels", "query": {"info": "a\r\nb"}}
     refused(RAW, arguments, transport, "control characters")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x&auth_key=evil",
+        "a=b",
+        "a#b",
+        "%0d%0a",
+        "x%26auth_key%3Devil",
+        "100%",
+    ],
+)
+def test_query_values_with_query_marks_refused(transport, value):
+    # A value such as `x&auth_key=evil` would reach the proxy as
+    # `--query=k=x&auth_key=evil` and add a parameter of its own.
+    arguments = {"method": "GET", "path": "/custom", "query": {"k": value}}
+    refused(RAW, arguments, transport, "'&', '=', '#' and '%' are refused")
+
+
+@pytest.mark.parametrize("value", ["a\ud800b", "\udfff", "\udbff\udc00"])
+def test_query_values_that_are_not_unicode_refused(transport, value):
+    arguments = {"method": "GET", "path": "/custom", "query": {"k": value}}
+    refused(RAW, arguments, transport, "not valid Unicode")
+
+
+def test_query_keys_that_are_not_unicode_refused(transport):
+    arguments = {"method": "GET", "path": "/custom", "query": {"k\ud800": "v"}}
+    refused(RAW, arguments, transport, "must be 1-64 letters")
+
+
+@pytest.mark.parametrize("value", ["presence-", "a-b_c.d,e;f@g", "ünï", "x y", 7, True])
+def test_plain_query_values_accepted(transport, value):
+    arguments = {"method": "GET", "path": "/custom", "query": {"k": value}}
+    accepted(RAW, arguments, transport)
+
+
+def test_body_text_that_is_not_unicode_refused(transport):
+    body = {"a": ["ok", "x\ud800"], "k\udc00": 1}
+    error = refused(
+        RAW,
+        {"method": "POST", "path": "/custom", "body": body},
+        transport,
+        "body.a[1]: the text is not valid Unicode",
+    )
+    assert "(a key)" in str(error)
 
 
 def test_query_accepted_and_rendered(transport):
@@ -114,14 +175,16 @@ def test_body_strings_with_control_characters_refused(transport):
 
 
 def test_body_size_bound(transport):
+    # An endpoint no typed tool covers, so only the guard's own bound applies
+    # (/events bodies also follow the trigger's rules: see test_raw_rules.py).
     # json.dumps({"a": "..."}) adds 9 bytes around the value.
     fits = {"a": "x" * (MAX_RAW_BODY_BYTES - 9)}
-    accepted(RAW, {"method": "POST", "path": "/events", "body": fits}, transport)
+    accepted(RAW, {"method": "POST", "path": "/custom", "body": fits}, transport)
     transport.sent.clear()
     too_big = {"a": "x" * (MAX_RAW_BODY_BYTES - 8)}
     refused(
         RAW,
-        {"method": "POST", "path": "/events", "body": too_big},
+        {"method": "POST", "path": "/custom", "body": too_big},
         transport,
         "at most",
     )

@@ -63,7 +63,7 @@ def test_soketi_errors_behind_200_are_failures(body, status, text):
     assert error.status == status
     assert body["error"] in error.message
     assert text in error.hint
-    assert not error.is_retryable
+    assert not error.retryable
 
 
 def test_timestamp_401_points_at_the_clock():
@@ -91,7 +91,7 @@ def test_client_errors_carry_a_hint(status):
 @pytest.mark.parametrize("status", [500, 502, 503, 429])
 def test_server_errors_are_retryable(status):
     error = failure(status, "")
-    assert error.is_retryable
+    assert error.retryable
     assert "nothing is retried automatically" in error.hint
 
 

@@ -331,8 +331,16 @@ def test_encrypted_channel_in_multi_channel_trigger_refused(transport):
     refused(TRIGGER, trigger(channels=channels), transport, "encrypted channels")
 
 
-def test_encrypted_channel_alone_accepted(transport):
-    accepted(TRIGGER, trigger(channels=["private-encrypted-a"]), transport)
+def test_encrypted_channel_alone_refused_without_a_key(transport):
+    # Sending plain text to an encrypted channel would deliver data that
+    # subscribers cannot read, through Pusher in the clear: refused instead.
+    # With a key the data is encrypted (see test_encrypted_channels.py).
+    refused(
+        TRIGGER,
+        trigger(channels=["private-encrypted-a"]),
+        transport,
+        "no encryption master key is configured",
+    )
 
 
 # --- users ------------------------------------------------------------------------
@@ -370,3 +378,161 @@ def test_send_to_user_follows_event_rules(transport):
 
 def test_unknown_argument_named(transport):
     refused(TRIGGER, trigger(chanel="x"), transport, "takes no parameter")
+
+
+def test_user_id_characters_named_like_channel_characters(transport):
+    error = refused(TERMINATE, {"user_id": "a/b"}, transport, "user_id")
+    assert error["problems"] == [
+        (
+            'user_id: user id "a/b" has characters Pusher does not allow ("/"); '
+            "allowed are letters, digits and _ - = @ , . ;"
+        )
+    ]
+
+
+# --- messages name the value they are about -----------------------------------
+
+
+def test_reserved_prefix_message_names_the_prefix(transport):
+    error = refused(
+        LIST,
+        {"prefix": "#server-to-user-"},
+        transport,
+        "prefix: a prefix starting with '#server-to-user-' is reserved",
+    )
+    assert "prefixs" not in json.dumps(error)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "rule"),
+    [
+        ("a:b", "has characters Pusher does not allow"),
+        ("p" * 165, "is 165 characters"),
+    ],
+)
+def test_prefix_messages_name_the_prefix(transport, prefix, rule):
+    error = refused(LIST, {"prefix": prefix}, transport, rule)
+    (problem,) = error["problems"]
+    assert problem.startswith("prefix: prefix ")
+
+
+# --- text that is not valid Unicode -------------------------------------------
+
+
+NOT_UNICODE = "the text is not valid Unicode (lone surrogate"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "where"),
+    [
+        (trigger(data="a\ud800b"), "data: "),
+        (trigger(data={"k": ["ok", "x\udc00"]}), "data.k[1]: "),
+        (trigger(data={"k\ud800": 1}), "(in a key)"),
+        (trigger(event="e\udfff"), "event: "),
+        (trigger(channels=["c\ud800"]), "channels[0]: "),
+        (trigger(socket_id="1.\ud800"), "socket_id: "),
+    ],
+)
+def test_text_that_is_not_unicode_refused(transport, arguments, where):
+    error = refused(TRIGGER, arguments, transport, NOT_UNICODE)
+    assert where in json.dumps(error, ensure_ascii=False)
+
+
+def test_not_unicode_refused_in_every_event_tool(transport):
+    refused(
+        SEND, {"user_id": "u\ud800", "event": "e", "data": "x"}, transport, NOT_UNICODE
+    )
+    refused(
+        BATCH,
+        {"events": [{"channel": "c", "event": "e", "data": "\ud800"}]},
+        transport,
+        "events[0].data: the text is not valid Unicode",
+    )
+
+
+def test_refusal_message_is_valid_unicode(transport):
+    error = refused(TRIGGER, trigger(data="a\ud800b"), transport, NOT_UNICODE)
+    json.dumps(error, ensure_ascii=False).encode("utf-8")
+
+
+def test_surrogate_pairs_written_as_characters_accepted(transport):
+    request = accepted(TRIGGER, trigger(data="emoji \U0001f680"), transport)
+    assert request.body["data"] == "emoji \U0001f680"
+
+
+# --- batch events follow every event rule -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "rule"),
+    [
+        ({"channel": "c", "event": "client-x", "data": "d"}, "client events"),
+        ({"channel": "#server-to-user-u1", "event": "e", "data": "d"}, "reserved"),
+        (
+            {"channel": "c", "event": "e", "data": "d", "info": ["user_count"]},
+            "events[0].info: 'user_count' is only for presence",
+        ),
+        (
+            {
+                "channel": "presence-a",
+                "event": "e",
+                "data": "d",
+                "info": ["subscription_count"],
+            },
+            "not available on presence",
+        ),
+        (
+            {"channel": "private-encrypted-a", "event": "e", "data": "d"},
+            "is an end-to-end encrypted channel",
+        ),
+        (
+            {"channel": "private-encrypted-a", "event": "e", "data": "x" * 7620},
+            "once encrypted",
+        ),
+    ],
+)
+def test_batch_events_follow_every_event_rule(transport, event, rule):
+    refused(BATCH, {"events": [event]}, transport, rule)
+
+
+def test_batch_user_count_on_presence_accepted(transport):
+    event = {"channel": "presence-a", "event": "e", "data": "d", "info": ["user_count"]}
+    request = accepted(BATCH, {"events": [event]}, transport)
+    assert request.body["batch"][0]["info"] == "user_count"
+
+
+# --- unknown arguments are named even when the schema fails -------------------
+
+
+def test_unknown_argument_named_next_to_a_missing_one():
+    from membrane_pusher.errors import InvalidArgumentsError  # noqa: PLC0415
+    from membrane_pusher.pusher.operations import OPERATIONS  # noqa: PLC0415
+
+    with pytest.raises(InvalidArgumentsError) as refused_call:
+        OPERATIONS[BATCH].validate({"batch": [{"channel": "c"}]})
+
+    assert refused_call.value.problems == [
+        "$: 'events' is a required property",
+        '$: pusher_trigger_batch takes no parameter "batch"; it accepts only: events',
+    ]
+
+
+def test_unknown_batch_field_named_next_to_a_missing_one():
+    from membrane_pusher.errors import InvalidArgumentsError  # noqa: PLC0415
+    from membrane_pusher.pusher.operations import OPERATIONS  # noqa: PLC0415
+
+    with pytest.raises(InvalidArgumentsError) as refused_call:
+        OPERATIONS[BATCH].validate(
+            {"events": [{"channel": "c", "event": "e", "dta": "x"}]}
+        )
+
+    problems = refused_call.value.problems
+    assert "events[0]: 'data' is a required property" in problems
+    assert 'events[0]: unknown field "dta"' in problems
+
+
+def test_unknown_key_problems_are_empty_for_known_keys():
+    from membrane_pusher.pusher.operations import OPERATIONS  # noqa: PLC0415
+
+    arguments = {"channels": ["c"], "event": "e"}
+    assert OPERATIONS[TRIGGER].unknown_key_problems(arguments) == []

@@ -71,7 +71,7 @@ def test_no_pusher_connection_says_how_to_connect(standin):
         c for c in workspace["connections"] if c["key"] != "pusher"
     ]
     standin.write(workspace)
-    with pytest.raises(ConfigurationError, match="membrane-pusher connect"):
+    with pytest.raises(ConnectionNotReadyError, match="membrane-pusher connect"):
         toolkit(standin).get_tools()
 
 
@@ -282,3 +282,16 @@ def test_include_may_name_catalog_tools_and_read_only_drops(standin):
     # Assert
     assert {t.name for t in kept} == set(include)
     assert "pusher_trigger_event" not in {t.name for t in read_only}
+
+
+def test_an_app_whose_name_only_contains_pusher_is_not_chosen(standin):
+    # arrange: the only READY connection is to another Pusher product
+    workspace = standin.read()
+    beams = workspace["connections"][0]
+    beams.update(key="pusher-beams", name="Pusher Beams", integrationKey="beams")
+    beams["integration"] = {"key": "pusher-beams", "name": "Pusher Beams"}
+    standin.write(workspace)
+
+    # act / assert: the same answer as `membrane-pusher doctor` (exit 4)
+    with pytest.raises(ConnectionNotReadyError, match="No Pusher connection"):
+        toolkit(standin).get_tools()

@@ -14,14 +14,14 @@ import pytest
 
 from membrane_pusher.sandbox import install as install_module
 from membrane_pusher.sandbox import soketi as soketi_module
-from membrane_pusher.sandbox.soketi import (
-    LOOPBACK,
+from membrane_pusher.sandbox.install import (
     SandboxError,
-    SoketiServer,
     install_soketi,
     is_installed,
     require_node,
 )
+from membrane_pusher.sandbox.processes import LOOPBACK
+from membrane_pusher.sandbox.soketi import SoketiServer
 
 SAFETY_ENV = {
     "SOKETI_CLUSTER_UNICAST_ADDRESSES": "127.0.0.1",
@@ -160,7 +160,7 @@ def test_outside_soketi_variables_cannot_override_safety(
 
 def fake_install(folder: Path, script: str) -> Path:
     """A folder that looks installed, whose server.js is `script`."""
-    server_js = soketi_module.server_script(folder)
+    server_js = install_module.server_script(folder)
     server_js.parent.mkdir(parents=True)
     server_js.write_text(script)
     (folder / install_module._STAMP_NAME).write_text(install_module._lock_digest())
@@ -183,7 +183,7 @@ def test_start_without_install_says_how_to_install(tmp_path):
     assert "sandbox install" in caught.value.hint
 
 
-@pytest.mark.skipif(soketi_module.shutil.which("node") is None, reason="needs node")
+@pytest.mark.skipif(install_module.shutil.which("node") is None, reason="needs node")
 def test_server_dying_early_reports_its_log(tmp_path):
     # Arrange
     folder = fake_install(
@@ -258,8 +258,8 @@ def test_install_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("MEMBRANE_PUSHER_SANDBOX_DIR", str(tmp_path / "here"))
 
     # Act / Assert
-    assert soketi_module.default_install_dir() == (tmp_path / "here").resolve()
-    assert soketi_module.default_install_dir({}).name == "soketi-1.6.1"
+    assert install_module.default_install_dir() == (tmp_path / "here").resolve()
+    assert install_module.default_install_dir({}).name == "soketi-1.6.1"
 
 
 def test_secrets_are_random_and_never_json():
@@ -282,7 +282,7 @@ def test_secrets_are_random_and_never_json():
 )
 def test_install_soketi_into_a_fresh_folder(tmp_path):
     # Arrange
-    if soketi_module.shutil.which("npm") is None:
+    if install_module.shutil.which("npm") is None:
         pytest.skip("needs node and npm")
     target = tmp_path / "fresh"
 

@@ -21,9 +21,10 @@ import psutil
 import pytest
 
 from membrane_pusher.sandbox import soketi as soketi_module
+from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.sandbox import Sandbox
-from membrane_pusher.sandbox.soketi import SandboxError, SoketiServer
+from membrane_pusher.sandbox.soketi import SoketiServer
 from membrane_pusher.sandbox.state import sandbox_down
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ import psutil
 import pytest
 
 from membrane_pusher.sandbox import state as state_module
-from membrane_pusher.sandbox.soketi import SandboxError, free_ports
+from membrane_pusher.sandbox.install import SandboxError
+from membrane_pusher.sandbox.processes import free_ports
 from membrane_pusher.sandbox.state import (
     SandboxState,
     sandbox_down,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from membrane_pusher.sandbox.background_subscriber import BackgroundSubscriber
 from membrane_pusher.sandbox.subscriber import (
-    BackgroundSubscriber,
     PusherSubscriber,
     SubscriberClosedError,
     SubscriberError,

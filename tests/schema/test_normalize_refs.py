@@ -6,7 +6,10 @@ import copy
 
 import pytest
 
-from membrane_pusher.schema.normalize import model_facing_schema
+from membrane_pusher.schema.normalize import (
+    MAX_SCHEMA_TEXT_CHARS,
+    model_facing_schema,
+)
 from membrane_pusher.schema.refs import canonical_refs, inline_refs, resolve_local_ref
 
 MEMBRANE_SCHEMA = {
@@ -142,3 +145,131 @@ def test_inline_refs_cuts_recursion_with_a_note():
     assert level["type"] == "object"
     assert "2 levels deep" in level["description"]
     assert "$ref" not in str(inlined)
+
+
+ANCHORED = {
+    "type": "object",
+    "properties": {
+        "a": {"$ref": "#xa"},
+        "b": {"$ref": "#dyn"},
+        "c": {"$dynamicRef": "#dyn"},
+        "d": {"$ref": "#top"},
+        "e": {"$ref": "#x%20y"},
+    },
+    "$anchor": "top",
+    "$defs": {
+        "X": {"$anchor": "xa", "type": "integer"},
+        "D": {"$dynamicAnchor": "dyn", "type": "string"},
+        "S": {"$anchor": "x y", "type": "boolean"},
+        "unused": {"type": "null"},
+    },
+}
+
+
+def test_plain_name_fragments_resolve_to_their_anchor():
+    assert resolve_local_ref(ANCHORED, "#xa") == {"$anchor": "xa", "type": "integer"}
+    assert resolve_local_ref(ANCHORED, "#dyn")["type"] == "string"
+    assert resolve_local_ref(ANCHORED, "#top") is ANCHORED
+    with pytest.raises(KeyError):
+        resolve_local_ref(ANCHORED, "#nowhere")
+
+
+def test_anchor_inside_an_embedded_resource_is_not_this_documents():
+    schema = {
+        "type": "object",
+        "properties": {"p": {"$ref": "#inner"}},
+        "$defs": {"E": {"$id": "https://example.invalid/e", "$anchor": "inner"}},
+    }
+
+    with pytest.raises(KeyError):
+        resolve_local_ref(schema, "#inner")
+
+
+def test_a_property_named_anchor_is_not_an_anchor():
+    schema = {
+        "type": "object",
+        "properties": {"$anchor": {"const": "xa"}, "p": {"$ref": "#xa"}},
+    }
+
+    with pytest.raises(KeyError):
+        resolve_local_ref(schema, "#xa")
+
+
+def test_canonical_refs_rewrites_anchor_refs_and_drops_anchors():
+    result = canonical_refs(ANCHORED)
+
+    refs = {k: v["$ref"] for k, v in result["properties"].items()}
+    assert refs["d"] == "#"
+    assert refs["b"] == refs["c"]
+    targets = {k: resolve_local_ref(result, r) for k, r in refs.items() if r != "#"}
+    assert targets == {
+        "a": {"type": "integer"},
+        "b": {"type": "string"},
+        "c": {"type": "string"},
+        "e": {"type": "boolean"},
+    }
+    assert "$anchor" not in str(result)
+    assert "$dynamicAnchor" not in str(result)
+    assert "null" not in str(result["$defs"])
+
+
+def test_inline_refs_follows_anchor_refs():
+    inlined = inline_refs(canonical_refs(ANCHORED))
+
+    assert inlined["properties"]["a"] == {"type": "integer"}
+    assert inlined["properties"]["c"] == {"type": "string"}
+
+
+def test_hidden_characters_removed_from_descriptions_and_titles():
+    schema = {
+        "type": "object",
+        "title": "Tool\u202e title",
+        "description": "Line one\r\nline two\tok\x00\x1b[31m\u200b\ufeff",
+        "properties": {
+            "p": {"type": "string", "description": "evil\u202egnp.exe\u2066x\u2069"},
+            "description": {"type": "string", "title": "a\x07b"},
+        },
+        "$defs": {"D": {"description": "in defs\x85"}},
+    }
+
+    shown = model_facing_schema(schema)
+
+    assert shown["title"] == "Tool title"
+    assert shown["description"] == "Line one\nline two\tok[31m"
+    assert shown["properties"]["p"]["description"] == "evilgnp.exex"
+    assert shown["properties"]["description"] == {"type": "string", "title": "ab"}
+    assert shown["$defs"]["D"]["description"] == "in defs"
+
+
+def test_long_descriptions_are_capped_with_a_note():
+    schema = {
+        "type": "object",
+        "properties": {"p": {"type": "string", "description": "x" * 100_000}},
+    }
+
+    text = model_facing_schema(schema)["properties"]["p"]["description"]
+
+    assert len(text) == MAX_SCHEMA_TEXT_CHARS
+    assert text.endswith("cut: the full text was longer]")
+
+
+def test_enum_values_defaults_and_names_are_never_changed():
+    odd = "a\u202eb\x00c"
+    schema = {
+        "type": "object",
+        "properties": {
+            odd: {"enum": [odd, "plain"], "const": odd, "default": odd},
+        },
+        "required": [odd],
+        "$comment": "for maintainers only",
+    }
+
+    shown = model_facing_schema(schema)
+
+    assert shown["properties"][odd] == {
+        "enum": [odd, "plain"],
+        "const": odd,
+        "default": odd,
+    }
+    assert shown["required"] == [odd]
+    assert "$comment" not in shown

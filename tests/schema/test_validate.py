@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.schema.validate import (
-    ArgumentValidator,
+from membrane_pusher.json_text import (
+    MAX_DEPTH,
     format_path,
-    get_validator,
+    has_json_problems,
+    json_problems,
 )
+from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 
 CASES = json.loads((Path(__file__).parent / "data" / "schema_cases.json").read_text())
 
@@ -222,3 +227,83 @@ def test_equal_schemas_share_one_compiled_validator():
 )
 def test_format_path(path, text):
     assert format_path(path) == text
+
+
+class _CountingValidator:
+    """Wraps a jsonschema validator and counts how it is used."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.uses: list[str] = []
+
+    def is_valid(self, instance):
+        self.uses.append("is_valid")
+        return self.inner.is_valid(instance)
+
+    def iter_errors(self, instance):
+        self.uses.append("iter_errors")
+        return self.inner.iter_errors(instance)
+
+
+@pytest.mark.parametrize("arguments", [{"a": 1}, {"a": "x"}, {}])
+def test_arguments_are_checked_in_one_pass(arguments):
+    validator = ArgumentValidator(
+        {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+    )
+    counting = _CountingValidator(validator._validator)
+    validator._validator = counting
+
+    validator.problems(arguments)
+
+    assert counting.uses == ["iter_errors"]
+
+
+def test_clean_arguments_never_build_json_paths(monkeypatch):
+    def no_paths(value):
+        raise AssertionError("the slow path-building walk ran on clean arguments")
+
+    monkeypatch.setattr("membrane_pusher.schema.validate.json_problems", no_paths)
+    validator = ArgumentValidator({"type": "object"})
+
+    assert validator.problems({"a": [1, 2.5, {"b": None, "c": "x"}]}) == []
+
+
+NOT_JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=3),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    ),
+    max_leaves=20,
+)
+
+
+@given(NOT_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_quick_check_agrees_with_the_full_walk(value):
+    assert has_json_problems(value) == bool(json_problems(value))
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, 3000])
+def test_quick_check_agrees_at_the_depth_limit(depth):
+    nested: list = [1]
+    for _ in range(depth):
+        nested = [nested]
+
+    assert has_json_problems({"a": nested}) == bool(json_problems({"a": nested}))
+    assert has_json_problems({"a": nested}) == (depth + 2 > MAX_DEPTH)
+
+
+def test_nan_is_reported_with_its_path():
+    validator = ArgumentValidator({"type": "object"})
+
+    assert validator.problems({"a": [1, math.inf]}) == [
+        "a[1]: Infinity is not a JSON number; send a finite number, a string or null"
+    ]

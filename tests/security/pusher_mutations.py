@@ -3,8 +3,9 @@
 Every mutation breaks a rule or the schema whatever valid call it starts from:
 a character outside the channel alphabet, one character too many, a reserved
 prefix, a wrong JSON type, a missing required or an unknown argument, a count
-over the limit, an `info` attribute the channel type does not allow, or, for
-raw requests, CR/LF, traversal, absolute URLs and auth parameters.
+over the limit, an `info` attribute the channel type does not allow, an event
+for a `private-encrypted-` channel (the tools under test have no master key),
+or, for raw requests, CR/LF, traversal, absolute URLs and auth parameters.
 """
 
 from __future__ import annotations
@@ -247,9 +248,13 @@ def _batch_rule(draw: st.DrawFn, arguments: dict[str, Any]) -> None:
     index = draw(st.integers(0, len(events) - 1))
     event = events[index]
     part = draw(
-        st.sampled_from(["fields", "channel", "unknown", "missing", "retype", "shape"])
+        st.sampled_from(
+            ["fields", "channel", "unknown", "missing", "retype", "shape", "encrypted"]
+        )
     )
-    if part == "fields":
+    if part == "encrypted":
+        event["channel"] = draw(channel_names((ENCRYPTED,)))
+    elif part == "fields":
         _break_event_fields(draw, event, [event["channel"]])
     elif part == "channel":
         event["channel"] = broken_name(

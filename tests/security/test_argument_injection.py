@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.membrane.models import Action
+from membrane_pusher.membrane.models import Action, ProxyRequest
 from membrane_pusher.tools.action_tool import action_tool
 
 CONNECTION_ID = "con_pusher_sandbox"
@@ -185,7 +185,11 @@ def test_a_request_path_or_header_cannot_add_lines_or_flags(standin):
 
     # Act / Assert: CR/LF in a path, and a header value smuggling a second header
     with pytest.raises(InvalidArgumentsError):
-        client.request(CONNECTION_ID, "/apps/1/channels\r\nX-Evil: 1")
+        client.request(ProxyRequest(CONNECTION_ID, "/apps/1/channels\r\nX-Evil: 1"))
     with pytest.raises(InvalidArgumentsError):
-        client.request(CONNECTION_ID, "/x", headers={"X-A": "v\r\nAuthorization: evil"})
+        client.request(
+            ProxyRequest(
+                CONNECTION_ID, "/x", headers={"X-A": "v\r\nAuthorization: evil"}
+            )
+        )
     assert standin.calls() == []

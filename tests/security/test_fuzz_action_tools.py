@@ -1,11 +1,15 @@
 """Generated arguments against every shared schema case, through action tools.
 
-Invalid argument sets (valid ones with one targeted mutation, confirmed invalid
-by plain jsonschema) must never reach the client; valid ones (generated from the
-schema by hypothesis-jsonschema, or by `schema_strategies` for recursive
-`$ref`s) must reach it exactly as sent. The bulk runs
-against an in-process recording client; a smaller sample runs through the real
-stand-in CLI and is compared with what it recorded.
+Valid argument sets (generated from the schema by hypothesis-jsonschema, or by
+`schema_strategies` for recursive `$ref`s) must reach the client exactly as
+sent. Invalid ones (a valid set with one targeted mutation, confirmed invalid
+by plain jsonschema; see `case_mutations`) must never reach it; they start from
+`schema_strategies`' own generator, three to eight times faster to draw than
+hypothesis-jsonschema, since the starting set only carries the mutation. Each
+case gets its own run, so the small schemas are fuzzed as much as the rich
+ones, and each direction sends at least 1,000 distinct argument sets. The bulk
+runs against an in-process recording client; a smaller sample runs through the
+real stand-in CLI and is compared with what it recorded.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from case_mutations import broken_variants, is_valid
+from fuzz_support import DISTINCT_FLOOR, DistinctSets, canonical, fuzz_settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
-from jsonschema import FormatChecker
-from jsonschema.validators import validator_for
 from langchain_core.messages import ToolMessage
-from schema_strategies import case_strategy
+from schema_strategies import case_strategy, from_json_schema
 
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.tools.action_tool import action_tool
@@ -31,29 +35,19 @@ CASES = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 CONNECTION_ID = "con_pusher_sandbox"
 # hypothesis-jsonschema where it can; the hand-made generator for recursive $ref.
 CASE_STRATEGIES = [case_strategy(case["schema"]) for case in CASES]
+# The starting points of the mutations: the hand-made generator, kept to valid sets.
+MUTATION_BASES = [
+    from_json_schema(case["schema"]).filter(
+        lambda arguments, schema=case["schema"]: is_valid(schema, arguments)
+    )
+    for case in CASES
+]
+BREAKABLE = [index for index, case in enumerate(CASES) if case["args_bad"]]
 
-FUZZ = settings(
-    max_examples=1100,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.data_too_large,
-    ],
-)
-
-# Values of every JSON type, used to break a property's type.
-ANY_JSON = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-(2**31), 2**31),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=8),
-    st.lists(st.integers(), max_size=3),
-    st.dictionaries(st.text(max_size=4), st.integers(), max_size=3),
-)
+# Examples per case (each sends at least one set it had not sent before). The
+# case with no constraint (`{"type": "object"}`) cannot be broken.
+VALID_PER_CASE = 85
+INVALID_PER_CASE = 55
 
 
 def _action(case: dict[str, Any]) -> Action:
@@ -70,12 +64,6 @@ def _action(case: dict[str, Any]) -> Action:
     )
 
 
-def _is_valid(schema: dict[str, Any], arguments: Any) -> bool:
-    """Plain jsonschema's verdict, the reference for both directions."""
-    validator = validator_for(schema)(schema, format_checker=FormatChecker())
-    return validator.is_valid(arguments)
-
-
 def _invoke(tool: Any, arguments: dict[str, Any], index: int) -> ToolMessage:
     """Invoke with a ToolCall, as an agent does."""
     message = tool.invoke(
@@ -85,105 +73,102 @@ def _invoke(tool: Any, arguments: dict[str, Any], index: int) -> ToolMessage:
     return message
 
 
+def _tools(client: Any) -> list[Any]:
+    """One action tool per case, in case order."""
+    return [
+        action_tool(_action(case), client, CONNECTION_ID, name=f"case_{i}")
+        for i, case in enumerate(CASES)
+    ]
+
+
+@pytest.fixture
+def case_tools(recording_client) -> list[Any]:
+    """One action tool per case on the in-process recording client."""
+    return _tools(recording_client)
+
+
 @st.composite
 def valid_case_arguments(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
     """Draw (case index, arguments valid for that case's schema)."""
     index = draw(st.integers(0, len(CASES) - 1))
     arguments = draw(CASE_STRATEGIES[index])
     assume(isinstance(arguments, dict))
-    assume(_is_valid(CASES[index]["schema"], arguments))
+    assume(is_valid(CASES[index]["schema"], arguments))
     return index, arguments
 
 
 @st.composite
 def invalid_case_arguments(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
     """Draw (case index, arguments broken by one mutation)."""
-    breakable = [i for i, case in enumerate(CASES) if case["args_bad"]]
-    index = draw(st.sampled_from(breakable))
-    schema = CASES[index]["schema"]
-    arguments = copy.deepcopy(draw(CASE_STRATEGIES[index]))
-    assume(isinstance(arguments, dict))
-
-    how = draw(st.sampled_from(["drop", "retype", "known-bad", "nested"]))
-    if how == "drop" and arguments:
-        arguments.pop(draw(st.sampled_from(sorted(arguments))))
-    elif how == "retype":
-        names = sorted(schema.get("properties", {})) or ["x"]
-        arguments[draw(st.sampled_from(names))] = draw(ANY_JSON)
-    elif how == "known-bad":
-        arguments = copy.deepcopy(draw(st.sampled_from(CASES[index]["args_bad"])))
-    else:
-        nested = [k for k, v in arguments.items() if isinstance(v, dict) and v]
-        if nested:
-            inner = arguments[draw(st.sampled_from(nested))]
-            inner[draw(st.sampled_from(sorted(inner)))] = draw(ANY_JSON)
-    assume(not _is_valid(schema, arguments))
-    return index, arguments
+    index = draw(st.sampled_from(BREAKABLE))
+    variants = draw(broken_variants(CASES[index], MUTATION_BASES[index]))
+    return index, variants[0]
 
 
-def test_no_invalid_argument_set_reaches_the_client(recording_client):
+def test_no_invalid_argument_set_reaches_the_client(case_tools, recording_client):
     # Arrange
-    tools = [
-        action_tool(_action(case), recording_client, CONNECTION_ID, name=f"case_{i}")
-        for i, case in enumerate(CASES)
-    ]
-    refused = 0
+    refused = DistinctSets()
 
     # Act
-    @FUZZ
-    @given(invalid_case_arguments())
-    def check(drawn: tuple[int, dict[str, Any]]) -> None:
-        nonlocal refused
-        index, arguments = drawn
-        message = _invoke(tools[index], arguments, refused)
-        assert message.status == "error", (CASES[index]["id"], arguments)
-        error = json.loads(message.content)["error"]
-        assert error["type"] == "invalid_arguments"
-        assert error["problems"], "each refusal names at least one problem"
-        refused += 1
+    @fuzz_settings(INVALID_PER_CASE)
+    @given(data=st.data())
+    def check(index: int, data: st.DataObject) -> None:
+        case = CASES[index]
+        variants = data.draw(broken_variants(case, MUTATION_BASES[index]))
+        fresh = [a for a in variants if refused.is_new(case["id"], a)]
+        assume(fresh)
+        for arguments in fresh:
+            message = _invoke(case_tools[index], arguments, refused.calls)
+            assert message.status == "error", (case["id"], arguments)
+            error = json.loads(message.content)["error"]
+            assert error["type"] == "invalid_arguments"
+            assert error["problems"], "each refusal names at least one problem"
+            assert recording_client.calls == [], (case["id"], arguments)
+            refused.add(case["id"], arguments)
 
-    check()
+    for index in BREAKABLE:
+        check(index)
 
     # Assert
-    assert refused >= 1000
-    assert recording_client.runs == []
+    assert len(refused) == refused.calls >= DISTINCT_FLOOR, refused
+    assert recording_client.calls == []
 
 
-def test_every_valid_argument_set_reaches_the_client_unchanged(recording_client):
+def test_every_valid_argument_set_reaches_the_client_unchanged(
+    case_tools, recording_client
+):
     # Arrange
-    tools = [
-        action_tool(_action(case), recording_client, CONNECTION_ID, name=f"case_{i}")
-        for i, case in enumerate(CASES)
-    ]
-    passed = 0
+    passed = DistinctSets()
 
     # Act
-    @FUZZ
-    @given(valid_case_arguments())
-    def check(drawn: tuple[int, dict[str, Any]]) -> None:
-        nonlocal passed
-        index, arguments = drawn
+    @fuzz_settings(VALID_PER_CASE)
+    @given(data=st.data())
+    def check(index: int, data: st.DataObject) -> None:
+        case = CASES[index]
+        arguments = data.draw(CASE_STRATEGIES[index])
+        assume(isinstance(arguments, dict))
+        assume(is_valid(case["schema"], arguments))
+        assume(passed.is_new(case["id"], arguments))
         sent = copy.deepcopy(arguments)
-        message = _invoke(tools[index], arguments, passed)
-        assert message.status != "error", (
-            CASES[index]["id"],
-            arguments,
-            message.content,
-        )
+
+        message = _invoke(case_tools[index], arguments, passed.calls)
+
+        assert message.status != "error", (case["id"], arguments, message.content)
         last = recording_client.runs[-1]
         assert last["input"] == sent
-        assert json.dumps(last["input"], sort_keys=True) == json.dumps(
-            sent, sort_keys=True
-        ), "same values and same JSON types (no 1 -> 1.0, no defaults added)"
-        assert last["action_id"] == f"act_{CASES[index]['id']}"
+        assert canonical(last["input"]) == canonical(sent), (
+            "same values and same JSON types (no 1 -> 1.0, no defaults added)"
+        )
+        assert last["action_id"] == f"act_{case['id']}"
         assert last["connection_id"] == CONNECTION_ID
-        passed += 1
+        passed.add(case["id"], arguments)
 
-    check()
+    for index in range(len(CASES)):
+        check(index)
 
     # Assert
-    assert passed >= 1000
-    assert len(recording_client.runs) == passed
+    assert len(passed) == passed.calls >= DISTINCT_FLOOR, passed
+    assert len(recording_client.calls) == passed.calls
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -207,7 +192,7 @@ async def test_async_and_sync_refuse_the_known_bad_arguments_alike(
         # Assert
         assert sync_message.status == async_message.status == "error"
         assert sync_message.content == async_message.content
-    assert recording_client.runs == []
+    assert recording_client.calls == []
 
 
 def _standin_workspace(standin) -> None:
@@ -223,15 +208,12 @@ def test_a_sample_through_the_real_stand_in_matches_what_it_recorded(standin):
     # Arrange
     _standin_workspace(standin)
     client = standin.client()
-    tools = [
-        action_tool(_action(case), client, CONNECTION_ID, name=f"case_{i}")
-        for i, case in enumerate(CASES)
-    ]
+    tools = _tools(client)
     sent: list[dict[str, Any]] = []
     refused = 0
 
     # Act
-    @settings(FUZZ, max_examples=25)
+    @fuzz_settings(25)
     @given(valid_case_arguments(), invalid_case_arguments())
     def check(
         valid: tuple[int, dict[str, Any]], invalid: tuple[int, dict[str, Any]]

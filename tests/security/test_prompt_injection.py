@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from fake_membrane import NOTE_ACTION, add_note_action, note_action
 from membrane_pusher.formats import (
     to_anthropic_tool,
     to_gemini_tool,
@@ -36,14 +37,6 @@ INJECTION = (
 HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 TOOL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 DESCRIPTION_CAP = 1024
-
-NOTE_ACTION = {
-    "id": "act_note",
-    "key": "note",
-    "name": "Note",
-    "description": "Store a note.",
-    "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}},
-}
 
 
 def _strings(value: Any) -> list[str]:
@@ -71,9 +64,7 @@ def _pusher_tools(recording_client) -> dict[str, Any]:
 def test_an_api_result_with_instructions_stays_a_json_string(recording_client):
     # Arrange
     recording_client.output = {"records": [{"title": INJECTION}], "next": None}
-    tool = action_tool(
-        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
-    )
+    tool = action_tool(note_action(), recording_client, CONNECTION_ID)
 
     # Act
     message = _invoke(tool, {"text": "x"})
@@ -108,18 +99,12 @@ def test_channel_data_with_instructions_is_sent_and_returned_as_data(recording_c
 
 def test_an_error_message_with_instructions_stays_a_json_string(standin):
     # Arrange
-    data = standin.read()
-    data.setdefault("actions", []).append(
-        {**NOTE_ACTION, "connectionId": CONNECTION_ID}
-    )
-    standin.write(data)
+    action = add_note_action(standin)
     body = {"type": "bad_request", "key": "invalid", "message": INJECTION}
     standin.set_faults(
         [{"command": "action run", "exit_code": 1, "stdout": json.dumps(body)}]
     )
-    tool = action_tool(
-        Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID
-    )
+    tool = action_tool(action, standin.client(), CONNECTION_ID)
 
     # Act
     message = _invoke(tool, {"text": "x"})
@@ -136,7 +121,7 @@ def test_a_result_cut_for_length_is_still_json(recording_client):
     # Arrange
     recording_client.output = {"items": [{"text": INJECTION}] * 500}
     tool = action_tool(
-        Action.model_validate(NOTE_ACTION),
+        note_action(),
         recording_client,
         CONNECTION_ID,
         max_output_chars=500,

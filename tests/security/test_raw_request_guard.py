@@ -46,6 +46,14 @@ REFUSED_PATHS = {
     "other-app": "/apps/999/channels",
     "empty": "",
     "root": "/",
+    "decoded-past-the-limit": "/channels/%25252525252e%25252525252e/x",
+    "dot-dot-semicolon": "/apps/123456/..;/999/channels",
+    "dot-dot-parameter": "/channels/..;jsessionid=x/admin",
+    "dot-run": "/apps/123456/.../999",
+    "overlong-utf8-dots": "/apps/123456/%c0%ae%c0%ae/999/channels",
+    "double-encoded-overlong": "/apps/123456/%25c0%25ae%25c0%25ae/999",
+    "iis-unicode-dots": "/apps/123456/%u002e%u002e/999/channels",
+    "stray-percent": "/channels/%",
 }
 
 REFUSED_QUERIES = {
@@ -56,6 +64,13 @@ REFUSED_QUERIES = {
     "body_md5": {"body_md5": "d41d8cd98f00b204e9800998ecf8427e"},
     "upper-case": {"AUTH_KEY": "evil"},
     "crlf-value": {"filter_by_prefix": "a\r\nb"},
+    "smuggled-parameter": {"filter_by_prefix": "x&auth_key=evil"},
+    "smuggled-assignment": {"filter_by_prefix": "x=y"},
+    "fragment-value": {"filter_by_prefix": "x#y"},
+    "encoded-crlf-value": {"filter_by_prefix": "a%0d%0aX-Evil:%201"},
+    "encoded-ampersand-value": {"filter_by_prefix": "x%26auth_key%3Devil"},
+    "lone-surrogate-value": {"filter_by_prefix": "a\ud800"},
+    "lone-surrogate-key": {"k\udc00": "v"},
 }
 
 
@@ -158,3 +173,61 @@ def test_a_plain_path_under_the_app_is_sent_as_given(raw_tool, recording_client)
     assert sent["path"] == f"/apps/{APP_ID}/channels"
     assert sent["method"] == "GET"
     assert not any(key.startswith("auth_") for key in (sent["query"] or {}))
+
+
+BYPASSES = {
+    "client-event-reserved-channel-oversized": (
+        "/events",
+        {
+            "name": "client-x",
+            "channels": ["#server-to-user-u1", "bad:chan"],
+            "data": "x" * 20_000,
+        },
+    ),
+    "eleven-batch-events": (
+        "/batch_events",
+        {"batch": [{"channel": f"c{i}", "name": "e", "data": "d"} for i in range(11)]},
+    ),
+    "plain-text-to-encrypted-channel": (
+        "/events",
+        {"name": "e", "channels": ["private-encrypted-x"], "data": "secret"},
+    ),
+    "encoded-events-path": (
+        "/apps/123456/Event%73/",
+        {"name": "client-x", "channels": ["c"], "data": "d"},
+    ),
+    "lone-surrogate-in-data": (
+        "/events",
+        {"name": "e", "channels": ["c"], "data": "a\ud800b"},
+    ),
+}
+
+
+@pytest.mark.parametrize(("path", "body"), BYPASSES.values(), ids=BYPASSES.keys())
+def test_typed_rules_cannot_be_bypassed_with_a_raw_request(
+    path, body, raw_tool, recording_client
+):
+    # Act
+    status, content = _call(raw_tool, {"method": "POST", "path": path, "body": body})
+
+    # Assert
+    assert status == "error"
+    assert content["error"]["type"] == "invalid_arguments"
+    assert recording_client.requests == []
+
+
+def test_user_count_on_private_users_cannot_be_asked_raw(raw_tool, recording_client):
+    # Act
+    status, content = _call(
+        raw_tool,
+        {
+            "method": "GET",
+            "path": "/channels/private-x/users",
+            "query": {"info": "user_count"},
+        },
+    )
+
+    # Assert
+    assert status == "error"
+    assert "pusher_list_presence_users" in json.dumps(content)
+    assert recording_client.requests == []

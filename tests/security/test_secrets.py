@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from fake_membrane import add_note_action, note_action
 from membrane_pusher.errors import CallError, ConfigurationError
-from membrane_pusher.membrane.models import Action
+from membrane_pusher.membrane.models import ProxyRequest
 from membrane_pusher.pusher.config import PusherSettings
 from membrane_pusher.pusher.tools import builtin_tools
 from membrane_pusher.pusher.transports.direct import DirectTransport
@@ -29,15 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 CONNECTION_ID = "con_pusher_sandbox"
-
-NOTE_ACTION = {
-    "id": "act_note",
-    "key": "note",
-    "name": "Note",
-    "description": "Store a note.",
-    "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}},
-    "connectionId": CONNECTION_ID,
-}
 
 
 def _everything_logged(caplog: pytest.LogCaptureFixture) -> str:
@@ -57,12 +49,7 @@ def _message_text(message: Any) -> str:
 
 @pytest.fixture
 def note_tool(standin):
-    data = standin.read()
-    data.setdefault("actions", []).append(NOTE_ACTION)
-    standin.write(data)
-    return action_tool(
-        Action.model_validate(NOTE_ACTION), standin.client(), CONNECTION_ID
-    )
+    return action_tool(add_note_action(standin), standin.client(), CONNECTION_ID)
 
 
 def _echo_fault(stream: str, text: str, exit_code: int = 1) -> dict[str, Any]:
@@ -128,9 +115,7 @@ def test_secrets_in_an_api_result_are_redacted_in_content_and_artifact(
         "nested": [{"value": canaries.pusher_secret}, canaries.config_secret],
         "secret": "any value under a secret-named key",
     }
-    tool = action_tool(
-        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
-    )
+    tool = action_tool(note_action(), recording_client, CONNECTION_ID)
 
     # Act
     message = tool.invoke(
@@ -149,10 +134,12 @@ def test_argv_logged_at_debug_is_redacted(canaries, standin, caplog):
 
     # Act
     client.request(
-        CONNECTION_ID,
-        "/apps/1/channels",
-        headers={"Authorization": f"Bearer {canaries.token}"},
-        query={"note": canaries.pusher_secret},
+        ProxyRequest(
+            CONNECTION_ID,
+            "/apps/1/channels",
+            headers={"Authorization": f"Bearer {canaries.token}"},
+            query={"note": canaries.pusher_secret},
+        )
     )
 
     # Assert
@@ -260,9 +247,7 @@ def test_direct_transport_logs_and_errors_never_show_the_secret(
 def test_redacting_a_long_api_result_takes_linear_time(recording_client):
     # Arrange: one long run of URL-scheme-like characters, as a base64 blob has
     recording_client.output = {"blob": "a" * 60_000}
-    tool = action_tool(
-        Action.model_validate(NOTE_ACTION), recording_client, CONNECTION_ID
-    )
+    tool = action_tool(note_action(), recording_client, CONNECTION_ID)
 
     # Act
     started = time.monotonic()

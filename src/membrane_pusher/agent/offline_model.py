@@ -38,12 +38,8 @@ import importlib.util
 import json
 import logging
 import os
-import queue
-import threading
 import time
 import uuid
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,11 +54,13 @@ from langchain_core.messages import (
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field, PrivateAttr
 
+from membrane_pusher.agent.engine_thread import run_on_engine_thread
 from membrane_pusher.agent.offline_schema import (
     compact_tool_schema,
     needle_tool_schema,
 )
 from membrane_pusher.errors import ConfigurationError
+from membrane_pusher.tools.errors_content import parse_error_content
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -94,56 +92,9 @@ INSTALL_HINT = (
 
 _TELEMETRY_OFF = {"NEEDLE_TELEMETRY": "0", "DO_NOT_TRACK": "1"}
 
-# The engine keeps one global model state per process: one call at a time.
-_ENGINE_LOCK = threading.Lock()
+# Engines by system text and tool set; only touched on the engine thread.
 _ENGINES: dict[str, Any] = {}
 _MAX_ENGINES = 4
-_WAIT_SLICE = 0.2
-_ENGINE_JOBS: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = (
-    queue.SimpleQueue()
-)
-_ENGINE_THREAD: threading.Thread | None = None
-_ENGINE_THREAD_LOCK = threading.Lock()
-
-
-def _run_on_engine_thread(job: Callable[[], Any]) -> Any:
-    """Run `job` on the one engine thread and wait for it, open to Ctrl-C.
-
-    The engine's native calls (setting up tools, generating) hold their
-    thread for seconds without returning to Python, so a Ctrl-C in that
-    thread would only be seen when they end. They run on a daemon thread of
-    their own instead (always the same one: the engine is much slower when
-    called from a new thread each time), and the caller waits in short
-    slices, so `KeyboardInterrupt` gets through at once. An abandoned job
-    finishes on its own, or dies with the process.
-    """
-    global _ENGINE_THREAD  # noqa: PLW0603 - one engine thread per process
-    with _ENGINE_THREAD_LOCK:
-        if _ENGINE_THREAD is None or not _ENGINE_THREAD.is_alive():
-            _ENGINE_THREAD = threading.Thread(
-                target=_serve_engine_jobs, name="offline-model", daemon=True
-            )
-            _ENGINE_THREAD.start()
-
-    future: Future[Any] = Future()
-    _ENGINE_JOBS.put((job, future))
-    while True:
-        try:
-            return future.result(timeout=_WAIT_SLICE)
-        except FutureTimeoutError:
-            continue  # waking up now and then lets Python run signal handlers
-
-
-def _serve_engine_jobs() -> None:
-    """Run engine jobs one after the other, forever (a daemon thread)."""
-    while True:
-        job, future = _ENGINE_JOBS.get()
-        if not future.set_running_or_notify_cancel():
-            continue
-        try:
-            future.set_result(job())
-        except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
-            future.set_exception(error)
 
 
 def offline_model_available() -> bool:
@@ -241,7 +192,7 @@ class NeedleChatModel(BaseChatModel):
             The seconds loading took (close to 0 when already loaded).
         """
         started = time.perf_counter()
-        _run_on_engine_thread(lambda: self._engine("", []))
+        run_on_engine_thread(lambda: self._engine("", []))
         self.load_seconds = time.perf_counter() - started
         logger.info("offline model loaded in %.2f s", self.load_seconds)
         return self.load_seconds
@@ -297,12 +248,12 @@ class NeedleChatModel(BaseChatModel):
         self, system: str, tools: list[dict[str, Any]], query: str
     ) -> dict[str, Any]:
         def work() -> Any:
-            with _ENGINE_LOCK:
-                engine = self._engine(system, tools)
-                engine.reset()
-                return engine.complete(query, max_new_tokens=self.max_new_tokens)
+            # On the engine thread, which runs one job at a time: no lock needed.
+            engine = self._engine(system, tools)
+            engine.reset()
+            return engine.complete(query, max_new_tokens=self.max_new_tokens)
 
-        response = _run_on_engine_thread(work)
+        response = run_on_engine_thread(work)
         return response if isinstance(response, dict) else {}
 
     def _engine(self, system: str, tools: list[dict[str, Any]]) -> Any:
@@ -373,13 +324,7 @@ def _summarise_results(results: Sequence[ToolMessage]) -> str:
 
 
 def _error_message(content: str) -> str:
-    try:
-        error = json.loads(content).get("error", {})
-    except (ValueError, AttributeError):
-        return content[:200]
-    if isinstance(error, dict):
-        return str(error.get("message") or content)[:200]
-    return str(error)[:200]
+    return str(parse_error_content(content)["message"] or content)[:200]
 
 
 def _no_call_answer(reasoning: str) -> str:

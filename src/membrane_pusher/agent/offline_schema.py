@@ -13,6 +13,8 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
+from membrane_pusher.schema.keywords import map_subschemas
+
 __all__ = ["compact_tool_schema", "needle_tool_schema"]
 
 
@@ -82,26 +84,22 @@ def compact_tool_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _compact_node(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_compact_node(item) for item in node]
+    """Shorten one schema node; names under `properties`/`$defs` stay data."""
     if not isinstance(node, dict):
         return node
-    compact: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in _VALIDATION_ONLY:
-            continue
-        if key == "description":
-            compact[key] = _first_sentence(value, 120)
-        elif key == "properties" and isinstance(value, dict):
-            required = set(node.get("required") or value)
-            compact[key] = {
-                name: _compact_node(child)
-                for name, child in value.items()
-                if name in required
-            }
-        else:
-            compact[key] = _compact_node(value)
-    return compact
+    compact = {k: v for k, v in node.items() if k not in _VALIDATION_ONLY}
+    if isinstance(compact.get("description"), str):
+        compact["description"] = _first_sentence(compact["description"], 120)
+    properties = compact.get("properties")
+    if isinstance(properties, dict):
+        required = node.get("required")
+        shown = set(required) if isinstance(required, list) and required else None
+        compact["properties"] = {
+            name: child
+            for name, child in properties.items()
+            if shown is None or name in shown
+        }
+    return map_subschemas(compact, _compact_node)
 
 
 def _first_sentence(text: Any, limit: int) -> str:

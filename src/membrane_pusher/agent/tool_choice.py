@@ -12,8 +12,10 @@ keyword matching, no model involved:
   or description adds a little, so catalog actions can rank too.
 
 An instruction that asks to send something always gets `pusher_trigger_event`
-(when the tool set has it), first. Frontier models need none of this: the
-agent command and the demo narrow the tools only for the offline model.
+(when the tool set has it), first. The agent command and the demo narrow the
+tools this way only for the offline model; any other model chooses its own
+catalog actions when there are too many (`agent.tool_selection`), which falls
+back to `rank_tools` when its answer cannot be used.
 """
 
 from __future__ import annotations

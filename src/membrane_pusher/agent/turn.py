@@ -3,29 +3,33 @@
 `run_agent_turn` (and its async twin `arun_agent_turn`) is the small loop the
 `agent` command and the demo share. It binds the tools to the model, sends the
 instruction, runs every tool call the model asks for through the tool itself
-(`tool.invoke(tool_call)`, so validation, error shaping and artifacts are the
-tool's own), hands each result back as a `ToolMessage`, and stops at the first
-answer without tool calls or after `max_steps` model calls.
+(`tool.invoke(tool_call)`, so validation, confirmation, error shaping and
+artifacts are the tool's own), hands each result back as a `ToolMessage`, and
+stops at the first answer without tool calls or after `max_steps` model calls.
 
-Destructive calls (`tool.metadata["destructive"]`, or the tool's operation
-judging the call) run only when the `confirm` callback says yes; without a
-callback they are refused. A refusal reaches the model as an error
-`ToolMessage`, so it can tell the user what did not happen. Give the callback
-here or to the toolkit, not both, or the user is asked twice.
+With more than `SELECTION_THRESHOLD` catalog actions, the model first picks
+the ones the request needs (`agent.tool_selection`), and only those are bound.
 
-Every call is recorded (`ToolCallRecord`: name, arguments, status, content,
-artifact, duration) and reported through the optional `on_event` callback as it
-happens, so a command line can print progress without knowing the loop.
+Confirmation is the tools' own gate (`tools.base.ValidatedTool`), asked once
+per destructive call. `confirm` given here is set on every tool of the
+package for this turn, replacing the toolkit's; without it each tool keeps its
+own, and a tool without one runs destructive calls unasked. A refusal reaches
+the model as an error `ToolMessage` and the call is recorded as `refused`.
+
+NOTE: tools from outside this package have no such gate; a foreign tool
+marked `metadata["destructive"]` is run as it is, with a warning.
+
+Every call is recorded (`agent.records.ToolCallRecord`) and reported through
+the optional `on_event` callback as it happens. A model that cannot be reached
+or refuses its key raises a `CallError` or `ConfigurationError`
+(`agent.model_errors`), not a bare provider exception.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import (
     AIMessage,
@@ -35,9 +39,23 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
+from membrane_pusher.agent.model_errors import call_failure
 from membrane_pusher.agent.prompting import operator_system_prompt
+from membrane_pusher.agent.records import (
+    AgentEvent,
+    AgentTurn,
+    EventCallback,
+    ToolCallRecord,
+)
+from membrane_pusher.agent.tool_selection import (
+    SELECTION_THRESHOLD,
+    anarrow_tools,
+    narrow_tools,
+)
 from membrane_pusher.errors import CallError, ConfirmationDeniedError
+from membrane_pusher.tools.base import ValidatedTool
 from membrane_pusher.tools.confirmation import ConfirmCallback
+from membrane_pusher.tools.errors_content import parse_error_content
 from membrane_pusher.tools.results import error_content
 
 if TYPE_CHECKING:
@@ -59,97 +77,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CallStatus = Literal["pending", "ok", "error", "refused", "unknown_tool"]
-StopReason = Literal["answer", "max_steps"]
-EventKind = Literal["model_reply", "tool_call", "tool_result", "answer"]
-
-EventCallback: TypeAlias = Callable[["AgentEvent"], None]
-
-
-@dataclass
-class ToolCallRecord:
-    """One tool call the model asked for, and what came of it.
-
-    Attributes:
-        name: The tool name the model used.
-        args: The arguments as the model sent them.
-        call_id: The model's id of the call.
-        status: `pending` (not run yet), `ok`, `error` (the tool reported a
-            failure), `refused` (a destructive call was not confirmed) or
-            `unknown_tool`.
-        content: What the model was shown (compact JSON for our tools).
-        artifact: The tool's artifact (the whole result), when it has one.
-        duration_ms: Wall time of the call, confirmation excluded.
-    """
-
-    name: str
-    args: dict[str, Any]
-    call_id: str
-    status: CallStatus = "pending"
-    content: str = ""
-    artifact: Any = None
-    duration_ms: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the record as plain JSON-ready data."""
-        return {
-            "name": self.name,
-            "args": self.args,
-            "call_id": self.call_id,
-            "status": self.status,
-            "content": self.content,
-            "artifact": self.artifact,
-            "duration_ms": round(self.duration_ms, 1),
-        }
-
-
-@dataclass
-class AgentTurn:
-    """The outcome of one agent turn.
-
-    Attributes:
-        instruction: The user's instruction.
-        answer: The model's final text ("" when it stopped at `max_steps`).
-        calls: Every tool call, in the order they ran.
-        steps: How many times the model was called.
-        stop_reason: `answer` or `max_steps`.
-        messages: The whole conversation, system prompt included.
-    """
-
-    instruction: str
-    answer: str = ""
-    calls: list[ToolCallRecord] = field(default_factory=list)
-    steps: int = 0
-    stop_reason: StopReason = "answer"
-    messages: list[BaseMessage] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the turn as plain JSON-ready data (messages left out)."""
-        return {
-            "instruction": self.instruction,
-            "answer": self.answer,
-            "calls": [call.to_dict() for call in self.calls],
-            "steps": self.steps,
-            "stop_reason": self.stop_reason,
-        }
-
-
-@dataclass(frozen=True)
-class AgentEvent:
-    """Something that happened during a turn, for live reporting.
-
-    Attributes:
-        kind: `model_reply` (the model answered, with or without calls),
-            `tool_call` (a call is about to run), `tool_result` (it ran) or
-            `answer` (the turn's final answer).
-        record: The call concerned, for `tool_call` and `tool_result`.
-        text: The model's text, for `model_reply` and `answer`.
-    """
-
-    kind: EventKind
-    record: ToolCallRecord | None = None
-    text: str = ""
-
 
 def run_agent_turn(
     model: BaseChatModel,
@@ -160,6 +87,7 @@ def run_agent_turn(
     confirm: ConfirmCallback | None = None,
     max_steps: int = 6,
     on_event: EventCallback | None = None,
+    select_above: int | None = SELECTION_THRESHOLD,
 ) -> AgentTurn:
     """Run one agent turn synchronously.
 
@@ -170,29 +98,42 @@ def run_agent_turn(
         instruction: The user's request.
         system_prompt: The system message; `None` uses the Pusher operator
             prompt of `membrane_pusher.prompts` (or a short built-in one).
-        confirm: Asked before each destructive call; must return `True` for
-            the call to run. Without it destructive calls are refused.
+        confirm: Asked before each destructive call, set on the package's
+            tools for this turn; `None` keeps the tools' own callbacks. An
+            async callback is run with `asyncio.run`.
         max_steps: Most model calls in this turn.
-        on_event: Told about each model reply, tool call and result.
+        on_event: Told about the tool choice, each model reply, tool call and
+            result.
+        select_above: With more catalog actions than this, the model first
+            picks the ones it needs; `None` gives it every tool.
 
     Returns:
         The answer and the record of every call.
 
     Raises:
         SetupError: When a tool finds the environment broken (not logged in,
-            no CLI): the turn cannot go on and a person must act.
+            no CLI), or the model refuses its credentials: a person must act.
+        CallError: When the model cannot be reached.
     """
+    tools = _with_confirm(tools, confirm)
+    if select_above is not None:
+        given = narrow_tools(model, instruction, tools, threshold=select_above)
+        tools = _report_choice(tools, given, on_event)
     turn, by_name, bound = _start(model, tools, instruction, system_prompt)
     while turn.steps < max_steps:
         turn.steps += 1
-        reply = _as_ai_message(bound.invoke(turn.messages))
+        try:
+            answer = bound.invoke(turn.messages)
+        except Exception as error:
+            _raise_known_failure(error, model)
+            raise
+        reply = _as_ai_message(answer)
         if _take_reply(turn, reply, on_event):
             return turn
         for tool_call in reply.tool_calls:
             record = _new_record(tool_call, on_event)
-            tool = by_name.get(record.name)
-            approved = _resolve_sync(_ask(tool, record, confirm))
-            turn.messages.append(_run_sync(tool, tool_call, record, approved))
+            message = _run_sync(by_name.get(record.name), tool_call, record)
+            turn.messages.append(message)
             _finish_record(turn, record, on_event)
     return _stop_at_limit(turn, max_steps)
 
@@ -206,30 +147,71 @@ async def arun_agent_turn(
     confirm: ConfirmCallback | None = None,
     max_steps: int = 6,
     on_event: EventCallback | None = None,
+    select_above: int | None = SELECTION_THRESHOLD,
 ) -> AgentTurn:
     """Run one agent turn with the async APIs of the model and the tools.
 
-    Arguments, result and errors are those of `run_agent_turn`; `confirm` may
-    also be a coroutine function.
+    Arguments, result and errors are those of `run_agent_turn`; an async
+    `confirm` is awaited.
     """
+    tools = _with_confirm(tools, confirm)
+    if select_above is not None:
+        given = await anarrow_tools(model, instruction, tools, threshold=select_above)
+        tools = _report_choice(tools, given, on_event)
     turn, by_name, bound = _start(model, tools, instruction, system_prompt)
     while turn.steps < max_steps:
         turn.steps += 1
-        reply = _as_ai_message(await bound.ainvoke(turn.messages))
+        try:
+            answer = await bound.ainvoke(turn.messages)
+        except Exception as error:
+            _raise_known_failure(error, model)
+            raise
+        reply = _as_ai_message(answer)
         if _take_reply(turn, reply, on_event):
             return turn
         for tool_call in reply.tool_calls:
             record = _new_record(tool_call, on_event)
-            tool = by_name.get(record.name)
-            decision = _ask(tool, record, confirm)
-            approved = await decision if inspect.isawaitable(decision) else decision
-            message = await _run_async(tool, tool_call, record, approved)
+            message = await _run_async(by_name.get(record.name), tool_call, record)
             turn.messages.append(message)
             _finish_record(turn, record, on_event)
     return _stop_at_limit(turn, max_steps)
 
 
 # --- shared steps -----------------------------------------------------------
+
+
+def _with_confirm(
+    tools: Sequence[BaseTool], confirm: ConfirmCallback | None
+) -> list[BaseTool]:
+    """Set `confirm` on the package's tools (copies); warn about foreign ones."""
+    if confirm is None:
+        return list(tools)
+    bound: list[BaseTool] = []
+    for tool in tools:
+        if isinstance(tool, ValidatedTool):
+            bound.append(tool.with_confirm(confirm))
+            continue
+        if (tool.metadata or {}).get("destructive"):
+            logger.warning(
+                "%s is marked destructive but has no confirmation gate; "
+                "its calls run unasked",
+                tool.name,
+            )
+        bound.append(tool)
+    return bound
+
+
+def _report_choice(
+    offered: Sequence[BaseTool],
+    given: list[BaseTool],
+    on_event: EventCallback | None,
+) -> list[BaseTool]:
+    """Tell `on_event` when the model got fewer tools than were offered."""
+    if len(given) < len(offered):
+        names = tuple(tool.name for tool in given)
+        logger.info("the model chose %d of %d tools", len(given), len(offered))
+        _emit(on_event, AgentEvent("tools_chosen", tools=names))
+    return given
 
 
 def _start(
@@ -245,8 +227,9 @@ def _start(
     messages: list[BaseMessage] = [HumanMessage(instruction)]
     if prompt:
         messages.insert(0, SystemMessage(prompt))
+    names = [tool.name for tool in tools]
+    turn = AgentTurn(instruction=instruction, messages=messages, tools=names)
     by_name = {tool.name: tool for tool in tools}
-    turn = AgentTurn(instruction=instruction, messages=messages)
     return turn, by_name, _bind(model, list(tools))
 
 
@@ -263,6 +246,15 @@ def _bind(model: BaseChatModel, tools: list[BaseTool]) -> Runnable[Any, Any]:
     except NotImplementedError:
         logger.debug("%s cannot bind tools; calling it unbound", type(model).__name__)
         return model
+
+
+def _raise_known_failure(error: Exception, model: BaseChatModel) -> None:
+    """Raise the package's error for a failed model call, when the cause is known."""
+    known = call_failure(error, model)
+    if known is None:
+        return
+    logger.warning("the model call failed: %s", known.message)
+    raise known from error
 
 
 def _as_ai_message(value: Any) -> AIMessage:
@@ -297,47 +289,11 @@ def _new_record(tool_call: ToolCall, on_event: EventCallback | None) -> ToolCall
     return record
 
 
-def _ask(
-    tool: BaseTool | None, record: ToolCallRecord, confirm: ConfirmCallback | None
-) -> bool | Awaitable[bool]:
-    """Whether the call may run: always, unless the tool is destructive."""
-    if tool is None or not _is_destructive(tool, record.args):
-        return True
-    if confirm is None:
-        return False
-    return confirm(record.name, record.args)
-
-
-def _resolve_sync(decision: bool | Awaitable[bool]) -> bool:
-    if inspect.isawaitable(decision):
-        # A coroutine cannot be awaited here; close it and refuse, safely.
-        close = getattr(decision, "close", None)
-        if callable(close):
-            close()
-        logger.warning("an async confirm callback was given to the sync loop")
-        return False
-    return bool(decision)
-
-
-def _is_destructive(tool: BaseTool, arguments: dict[str, Any]) -> bool:
-    """Whether this call needs confirmation.
-
-    A tool built from an operation that judges each call (the built-in Pusher
-    tools: a raw GET request is harmless, a DELETE is not) decides per call;
-    any other tool by its `metadata["destructive"]` flag.
-    """
-    judge = getattr(getattr(tool, "operation", None), "is_destructive", None)
-    if callable(judge):
-        return bool(judge(arguments))
-    return bool((tool.metadata or {}).get("destructive"))
-
-
 def _run_sync(
-    tool: BaseTool | None, tool_call: ToolCall, record: ToolCallRecord, approved: bool
+    tool: BaseTool | None, tool_call: ToolCall, record: ToolCallRecord
 ) -> ToolMessage:
-    blocked = _blocked_message(tool, record, approved)
-    if blocked is not None or tool is None:
-        return blocked or _unknown_tool(record)
+    if tool is None:
+        return _unknown_tool(record)
     started = time.perf_counter()
     try:
         result = tool.invoke(_with_type(tool_call))
@@ -347,34 +303,16 @@ def _run_sync(
 
 
 async def _run_async(
-    tool: BaseTool | None, tool_call: ToolCall, record: ToolCallRecord, approved: bool
+    tool: BaseTool | None, tool_call: ToolCall, record: ToolCallRecord
 ) -> ToolMessage:
-    blocked = _blocked_message(tool, record, approved)
-    if blocked is not None or tool is None:
-        return blocked or _unknown_tool(record)
+    if tool is None:
+        return _unknown_tool(record)
     started = time.perf_counter()
     try:
         result = await tool.ainvoke(_with_type(tool_call))
     finally:
         record.duration_ms = (time.perf_counter() - started) * 1000
     return _take_result(record, result)
-
-
-def _blocked_message(
-    tool: BaseTool | None, record: ToolCallRecord, approved: bool
-) -> ToolMessage | None:
-    """The error message for an unknown tool or a refused call, else None."""
-    if tool is None:
-        return _unknown_tool(record)
-    if approved:
-        return None
-    record.status = "refused"
-    error = ConfirmationDeniedError(
-        f"the destructive call {record.name} was not confirmed, so it did not run",
-        hint="tell the user what you wanted to do and ask them to confirm it",
-    )
-    record.content = error_content(error)
-    return _error_message(record)
 
 
 def _unknown_tool(record: ToolCallRecord) -> ToolMessage:
@@ -385,10 +323,6 @@ def _unknown_tool(record: ToolCallRecord) -> ToolMessage:
             hint="call one of the tools you were given, by its exact name",
         )
     )
-    return _error_message(record)
-
-
-def _error_message(record: ToolCallRecord) -> ToolMessage:
     return ToolMessage(
         content=record.content,
         tool_call_id=record.call_id,
@@ -413,7 +347,12 @@ def _take_result(record: ToolCallRecord, result: Any) -> ToolMessage:
     )
     record.content = message.text
     record.artifact = message.artifact
-    record.status = "error" if message.status == "error" else "ok"
+    record.status = "ok"
+    if message.status == "error":
+        refused = (
+            parse_error_content(message.content)["type"] == ConfirmationDeniedError.kind
+        )
+        record.status = "refused" if refused else "error"
     return message
 
 

@@ -14,20 +14,19 @@ if TYPE_CHECKING:
 
 __all__ = ["cli", "main", "run"]
 
-_MISSING_EXTRA = (
-    "membrane-pusher: the command line needs the `cli` extra ({name} is missing).\n"
-    "Install it with: pip install 'membrane-pusher[cli]'\n"
-)
-
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line (the `membrane-pusher` console script)."""
     try:
         from membrane_pusher.cli.app import main as app_main
     except ModuleNotFoundError as error:
-        if error.name not in {"click", "rich"}:
+        # Before Click is imported, a missing extra can only be reported here.
+        from membrane_pusher.extras import missing_extra_error
+
+        missing = missing_extra_error(error)
+        if missing is None:
             raise
-        sys.stderr.write(_MISSING_EXTRA.format(name=error.name))
+        sys.stderr.write(f"membrane-pusher: {missing.message}\nHint: {missing.hint}\n")
         sys.exit(1)
     app_main(argv)
 

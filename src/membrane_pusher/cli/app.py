@@ -4,6 +4,14 @@
 failure (usage errors included) leaves through one place: an exit code from
 `ExitCode`, and with `--json` an `{"error": {...}}` envelope on stdout.
 
+Ctrl-C, SIGTERM and SIGHUP all end a run the same way: whatever the command
+started (a sandbox, a subscriber) is stopped, and the run exits 130 with an
+`interrupted` error (see `membrane_pusher.sandbox.interrupts`).
+
+With `--json`, `--version` prints `{"name", "version"}` and `--help` prints
+`{"command", "usage", "help"}` (the help text as it would be shown), plus the
+commands and exit codes for the group itself.
+
 Start-up stays small: a command's module is imported only when that command
 runs (or shows its own help), and command modules import heavy libraries only
 inside the command. The group's help lists the commands from `COMMANDS`, whose
@@ -12,8 +20,11 @@ one-line summaries a test keeps equal to the commands' own.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +39,7 @@ from membrane_pusher.cli.output import (
 )
 from membrane_pusher.cli.state import CLIState, common_options, remove_logging
 from membrane_pusher.errors import MembranePusherError
+from membrane_pusher.sandbox.interrupts import SignalInterrupt, signals_as_interrupts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +47,10 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "cli", "main", "run"]
 
 logger = logging.getLogger(__name__)
+
+PROG_NAME = "membrane-pusher"
+_HELP_OPTION_NAMES = ["-h", "--help"]
+_USAGE_LINE = re.compile(r"Usage: (?P<usage>(?P<command>.+?)(?: \[OPTIONS\].*)?)$")
 
 _HELP = f"""Pusher Channels tools for agents, through the Membrane CLI.
 
@@ -95,12 +111,31 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Print the version (one JSON document with `--json`) and stop."""
+    if not value or ctx.resilient_parsing:
+        return
+    state = ctx.ensure_object(CLIState)
+    if state.json_mode:
+        state.output.data({"name": PROG_NAME, "version": __version__})
+    else:
+        click.echo(f"{PROG_NAME}, version {__version__}")
+    ctx.exit()
+
+
 @click.group(
     cls=LazyGroup,
     help=_HELP,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": _HELP_OPTION_NAMES},
 )
-@click.version_option(__version__, prog_name="membrane-pusher")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 @common_options
 def cli() -> None:
     """Group callback: the shared options are handled by their callbacks."""
@@ -115,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
-def run(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit per failure kind
+def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (used by `main` and tests).
 
     Args:
@@ -126,16 +161,24 @@ def run(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit p
     """
     args = list(sys.argv[1:] if argv is None else argv)
     state = CLIState(json_mode="--json" in args)
+    if state.json_mode and set(_HELP_OPTION_NAMES).intersection(args):
+        return _json_help(state, args)
+    return _run(state, args)
+
+
+def _run(state: CLIState, args: list[str]) -> int:  # noqa: PLR0911 - one exit per failure kind
+    """Run the group once and turn any outcome into an exit code."""
     try:
-        result = cli.main(
-            args=args, prog_name="membrane-pusher", standalone_mode=False, obj=state
-        )
+        with signals_as_interrupts():
+            result = cli.main(
+                args=args, prog_name=PROG_NAME, standalone_mode=False, obj=state
+            )
     except click.UsageError as error:
         return _usage_failure(state, error)
     except click.exceptions.Exit as done:
         return done.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        return _report(state, "interrupted", "Interrupted.", "")
+    except (click.Abort, KeyboardInterrupt) as interrupt:
+        return _report(state, "interrupted", _interrupted(interrupt), "")
     except click.ClickException as error:
         return _report(state, "failure", error.format_message(), "")
     except MembranePusherError as error:
@@ -152,6 +195,45 @@ def run(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one exit p
     finally:
         remove_logging()
     return _as_exit_code(result)
+
+
+def _interrupted(interrupt: BaseException) -> str:
+    """Say what interrupted the run (Click turns Ctrl-C into `Abort`)."""
+    cause = interrupt.__cause__ or interrupt
+    if isinstance(cause, SignalInterrupt):
+        return f"Interrupted ({cause.signal_name})."
+    return "Interrupted."
+
+
+def _json_help(state: CLIState, args: list[str]) -> int:
+    """Print the help asked for as one JSON document (`--help --json`).
+
+    The help is rendered as usual into a buffer; anything else that comes out
+    (a help flag given as an option's value, say) is passed through as it is.
+    """
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = _run(state, args)
+    text = buffer.getvalue()
+    found = _USAGE_LINE.match(text.partition("\n")[0])
+    if code != ExitCode.OK or found is None:
+        sys.stdout.write(text)
+        return code
+
+    document: dict[str, Any] = {
+        "command": found.group("command"),
+        "usage": found.group("usage"),
+        "help": text,
+    }
+    if found.group("command") == PROG_NAME:
+        document["version"] = __version__
+        document["commands"] = [
+            {"name": name, "summary": summary}
+            for name, (_module, _attribute, summary) in COMMANDS.items()
+        ]
+        document["exit_codes"] = {str(int(c)): c.name.lower() for c in ExitCode}
+    state.output.data(document)
+    return ExitCode.OK
 
 
 def _package_failure(state: CLIState, error: MembranePusherError) -> int:

@@ -2,8 +2,10 @@
 
 Input is bounded: at most `MAX_INPUT_BYTES` are read, so `@/dev/urandom` or an
 endless pipe fails at once instead of filling memory. The text must be UTF-8
-and strict JSON (no `NaN`/`Infinity`, no repeated keys, bounded nesting).
-Every failure is a usage error (exit 2) naming the option.
+(a leading byte-order mark, as some Windows editors write, is dropped) and
+strict JSON (no `NaN`/`Infinity`, no repeated keys, bounded nesting). Every
+failure is a usage error (exit 2) naming the option; empty input says so
+rather than showing the JSON parser's "Expecting value".
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_INPUT_BYTES = 1024 * 1024
 """The largest `--input` / `--data` accepted (1 MiB), however it is given."""
 
 MAX_INPUT_HELP = "At most 1 MiB."
+
+_BOM = "\ufeff"
 
 
 def parse_json_object(text: str, option: str) -> dict[str, Any]:
@@ -47,10 +51,13 @@ def parse_json_object(text: str, option: str) -> dict[str, Any]:
         raise click.UsageError(message)
 
     try:
-        source = raw.decode("utf-8")
+        source = raw.decode("utf-8").removeprefix(_BOM)
     except UnicodeDecodeError as error:
         message = f"{option}: not UTF-8 text (byte {error.start} cannot be decoded)"
         raise click.UsageError(message) from None
+
+    if not source.strip():
+        raise click.UsageError(_empty_message(text, option))
 
     try:
         value = loads_strict(source)
@@ -62,6 +69,17 @@ def parse_json_object(text: str, option: str) -> dict[str, Any]:
         message = f"{option}: expected a JSON object, got {type(value).__name__}"
         raise click.UsageError(message)
     return value
+
+
+def _empty_message(text: str, option: str) -> str:
+    """Say where the input was expected and that nothing came."""
+    if text == "-":
+        where = "no input on stdin"
+    elif text.startswith("@"):
+        where = f"the file {text[1:]} is empty"
+    else:
+        where = "the value is empty"
+    return f"{option}: {where}; expected a JSON object such as {{}}"
 
 
 def _read(text: str, option: str) -> bytes:

@@ -51,22 +51,61 @@ Exit codes:
      an optional extra not installed)
   130  interrupted"""
 
-# Error kinds (`MembranePusherError.kind`) with an exit code of their own.
+# Error kinds (`MembranePusherError.kind`) with an exit code of their own. An
+# error class without an entry takes the code of its nearest ancestor that has
+# one, so every new `SetupError` exits 6 until it is given its own code.
 _EXIT_BY_KIND = {
     "usage_error": ExitCode.USAGE,
     "invalid_arguments": ExitCode.USAGE,
+    "input_too_large": ExitCode.USAGE,
     "not_logged_in": ExitCode.NOT_LOGGED_IN,
     "connection_not_ready": ExitCode.NOT_CONNECTED,
     "cli_not_found": ExitCode.CLI_NOT_FOUND,
-    "configuration_error": ExitCode.NOT_CONFIGURED,
-    "sandbox_error": ExitCode.NOT_CONFIGURED,
+    "setup_error": ExitCode.NOT_CONFIGURED,
     "interrupted": ExitCode.INTERRUPTED,
 }
 
 
-def exit_code_for(kind: str) -> ExitCode:
-    """Return the exit code for an error kind (`FAILURE` when it has none)."""
-    return _EXIT_BY_KIND.get(kind, ExitCode.FAILURE)
+def exit_code_for(error: str | MembranePusherError) -> ExitCode:
+    """Return the exit code of an error, or of an error kind.
+
+    The error's class and then its ancestors are looked up in turn; a kind
+    (from an envelope) is first matched to the package's error class that
+    has it. `FAILURE` when nothing matches.
+
+    Args:
+        error: A package error, or a `kind` such as `not_logged_in`.
+    """
+    if not isinstance(error, str):
+        return _exit_for_class(type(error))
+    if error in _EXIT_BY_KIND:
+        return _EXIT_BY_KIND[error]
+    error_class = _error_classes().get(error)
+    if error_class is None:
+        return ExitCode.FAILURE
+    return _exit_for_class(error_class)
+
+
+def _exit_for_class(error_class: type[BaseException]) -> ExitCode:
+    """Walk a class's ancestors to the first kind with an exit code."""
+    for ancestor in error_class.__mro__:
+        kind = ancestor.__dict__.get("kind")
+        if isinstance(kind, str) and kind in _EXIT_BY_KIND:
+            return _EXIT_BY_KIND[kind]
+    return ExitCode.FAILURE
+
+
+def _error_classes() -> dict[str, type[MembranePusherError]]:
+    """Map each kind to its error class, over every subclass defined so far."""
+    from membrane_pusher.errors import MembranePusherError
+
+    found: dict[str, type[MembranePusherError]] = {}
+    pending: list[type[MembranePusherError]] = [MembranePusherError]
+    while pending:
+        error_class = pending.pop()
+        found.setdefault(error_class.kind, error_class)
+        pending.extend(error_class.__subclasses__())
+    return found
 
 
 def error_envelope(error: MembranePusherError | dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +169,20 @@ class Output:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
+    def result(self, value: Any) -> None:
+        """Write a tool result as one JSON document on stdout.
+
+        Results are redacted as the model sees them (known secret values and
+        credential-named fields only), so `nextPageToken` or `tokens_used`
+        reach the user as the API sent them.
+        """
+        from membrane_pusher.json_text import dumps
+        from membrane_pusher.redaction import redact_result
+
+        indent = 2 if self.stdout_tty else None
+        sys.stdout.write(dumps(redact_result(value), indent=indent) + "\n")
+        sys.stdout.flush()
+
     def text(self, value: str) -> None:
         """Write plain text (a result meant for scripts) to stdout."""
         from membrane_pusher.redaction import redact
@@ -140,6 +193,17 @@ class Output:
     def say(self, message: str, *, style: str | None = None) -> None:
         """Write a message for people to stderr, unless `-q` or `--json`."""
         if self.quiet or self.json_mode:
+            return
+        from membrane_pusher.redaction import redact
+
+        self.console.print(redact(message), style=style, markup=False)
+
+    def problem(self, message: str, *, style: str | None = None) -> None:
+        """Write a problem people must fix to stderr, even with `-q`.
+
+        `--json` keeps it out: the document on stdout carries it.
+        """
+        if self.json_mode:
             return
         from membrane_pusher.redaction import redact
 

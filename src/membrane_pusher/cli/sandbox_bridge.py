@@ -3,12 +3,20 @@
 `membrane-pusher sandbox up` leaves a detached sandbox running and records it;
 commands given `--sandbox` attach to it. When none is running, a private
 sandbox is started for the length of the command and stopped afterwards
-(soketi must be installed: `membrane-pusher sandbox install`).
+(soketi must be installed: `membrane-pusher sandbox install`); a line on
+stderr says so, since that costs a second or two on each command and nothing
+sent there outlives it.
+
+The sandbox addresses its own Pusher app: `PUSHER_APP_ID` (or
+`MEMBRANE_PUSHER_APP_ID`) from the environment is meant for the real Pusher,
+so it is ignored, with a line on stderr when it differs; only an explicit
+`--app-id` overrides the sandbox's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +27,12 @@ if TYPE_CHECKING:
     from membrane_pusher.cli.output import Output
     from membrane_pusher.membrane.client import MembraneClient
 
-__all__ = ["SandboxSession", "attach"]
+__all__ = ["THROWAWAY_NOTE", "SandboxSession", "attach"]
+
+THROWAWAY_NOTE = (
+    "No sandbox is running (see `membrane-pusher sandbox up`): using a temporary "
+    "one, stopped when this command ends."
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,7 @@ class SandboxSession:
         """Return the variables that point a process at the sandbox."""
         from membrane_pusher.sandbox.standin.workspace import StandinWorkspace
 
-        return {**StandinWorkspace(self.workspace).env(), "PUSHER_APP_ID": self.app_id}
+        return StandinWorkspace(self.workspace).env(app_id=self.app_id)
 
 
 @contextlib.contextmanager
@@ -69,6 +82,7 @@ def attach(output: Output) -> Iterator[SandboxSession]:
     status = sandbox_status()
     if status.ready and status.state is not None:
         state = status.state
+        _note_ignored_app_id(output, state.app_id)
         yield SandboxSession(
             Path(state.workspace), state.connection_id, state.app_id, detached=True
         )
@@ -76,12 +90,28 @@ def attach(output: Output) -> Iterator[SandboxSession]:
 
     from membrane_pusher.sandbox.sandbox import Sandbox
 
+    output.say(THROWAWAY_NOTE)
     box = Sandbox()
     with output.progress("Starting a sandbox for this command..."):
         box.start()
     try:
+        _note_ignored_app_id(output, box.app_id)
         yield SandboxSession(
             box.root / "workspace", box.connection_id, box.app_id, False
         )
     finally:
         box.stop()
+
+
+def _note_ignored_app_id(output: Output, sandbox_app_id: str) -> None:
+    """Say so when the environment names another app than the sandbox's."""
+    from membrane_pusher.pusher.config import APP_ID_ENV_VARS
+
+    for name in APP_ID_ENV_VARS:
+        value = os.environ.get(name, "").strip()
+        if value and value != sandbox_app_id:
+            output.say(
+                f"{name}={value} is ignored with --sandbox: the sandbox's app is "
+                f"{sandbox_app_id} (pass --app-id to override it)."
+            )
+            return

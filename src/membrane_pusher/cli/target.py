@@ -2,7 +2,8 @@
 
 The options `--connection-id`, `--app-id` and `--sandbox` are shared by the
 commands that talk to Pusher. Without `--sandbox` the real `membrane` is used
-and the Pusher connection is looked up when no id is given. With `--sandbox`
+and the Pusher connection is looked up when no id is given, by the same rule
+as the toolkit's (`membrane_pusher.pusher.connection`). With `--sandbox`
 the command runs against the sandbox started by `membrane-pusher sandbox up`,
 or starts one for the length of the command.
 """
@@ -10,39 +11,35 @@ or starts one for the length of the command.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from membrane_pusher.errors import ConfigurationError, ConnectionNotReadyError
+from membrane_pusher.errors import ConfigurationError
+from membrane_pusher.pusher.config import resolve_app_id
+from membrane_pusher.pusher.connection import choose_pusher_connection
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator
 
     from membrane_pusher.cli.output import Output
     from membrane_pusher.membrane.client import MembraneClient
     from membrane_pusher.membrane.models import Connection
 
 __all__ = [
-    "APP_ID_ENV_VARS",
     "CONNECTION_ID_ENV",
     "Target",
     "TargetOptions",
-    "find_pusher_connection",
+    "find_connection",
     "open_target",
-    "resolve_app_id",
+    "resolve_connection",
     "target_options",
 ]
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
 CONNECTION_ID_ENV = "MEMBRANE_PUSHER_CONNECTION_ID"
-# Where the Pusher app id may come from, first match wins.
-APP_ID_ENV_VARS = ("MEMBRANE_PUSHER_APP_ID", "PUSHER_APP_ID")
-# The name by which Membrane connections refer to the Pusher app.
-PUSHER_APP_KEY = "pusher"
 
 
 @dataclass(frozen=True)
@@ -121,79 +118,27 @@ def target_options(function: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
-def resolve_app_id(
-    explicit: str | None, env: dict[str, str] | None = None
-) -> str | None:
-    """Return the app id from the option or the environment, if any."""
-    if explicit:
-        return explicit
-    source = os.environ if env is None else env
-    for name in APP_ID_ENV_VARS:
-        value = source.get(name, "").strip()
-        if value:
-            return value
-    return None
+def find_connection(client: MembraneClient, connection_id: str | None) -> Connection:
+    """Return the READY Pusher connection, or raise with what to do.
 
-
-def find_pusher_connection(connections: Sequence[Connection]) -> Connection | None:
-    """Pick the Pusher connection: the READY one, else any, else `None`.
+    Args:
+        client: The Membrane CLI client.
+        connection_id: The connection to use; looked up when `None`.
 
     Raises:
-        ConfigurationError: Several READY Pusher connections; one must be
-            chosen with `--connection-id`.
+        ConnectionNotReadyError: No Pusher connection, or it is not READY.
+        ConfigurationError: Several READY Pusher connections.
+        NotFoundError: The connection given does not exist.
     """
-    candidates = [c for c in connections if PUSHER_APP_KEY in c.app_keys]
-    ready = [c for c in candidates if c.is_ready]
-    if len(ready) > 1:
-        ids = ", ".join(c.id for c in ready)
-        raise ConfigurationError(
-            f"Several READY Pusher connections were found: {ids}.",
-            hint="Choose one with --connection-id (or MEMBRANE_PUSHER_CONNECTION_ID).",
-        )
-    if ready:
-        return ready[0]
-    return candidates[0] if candidates else None
-
-
-def not_ready_error(connection: Connection) -> ConnectionNotReadyError:
-    """Explain that a connection exists but cannot be used yet."""
-    url = connection.client_action.ui_url if connection.client_action else None
-    hint = "Open the URL to finish connecting, or run: membrane-pusher connect"
-    if not url:
-        hint = "Run: membrane-pusher connect"
-    return ConnectionNotReadyError(
-        f"The Pusher connection {connection.id} is {connection.state or 'not ready'}.",
-        hint=hint,
-        connection_id=connection.id,
-        state=connection.state,
-        url=url,
-    )
-
-
-def no_connection_error() -> ConnectionNotReadyError:
-    """Explain that there is no Pusher connection at all."""
-    return ConnectionNotReadyError(
-        "No Pusher connection was found in this Membrane workspace.",
-        hint="Run: membrane-pusher connect (or pass --connection-id).",
-    )
+    if connection_id:
+        named = client.get_connection(connection_id)
+        return choose_pusher_connection([named], named.id)
+    return choose_pusher_connection(client.list_connections())
 
 
 def resolve_connection(client: MembraneClient, connection_id: str | None) -> str:
-    """Return a READY Pusher connection id, or raise with what to do.
-
-    Raises:
-        ConnectionNotReadyError: No Pusher connection, or not READY.
-    """
-    if connection_id:
-        connection = client.get_connection(connection_id)
-    else:
-        found = find_pusher_connection(client.list_connections())
-        if found is None:
-            raise no_connection_error()
-        connection = found
-    if not connection.is_ready:
-        raise not_ready_error(connection)
-    return connection.id
+    """Return the id of the READY Pusher connection (see `find_connection`)."""
+    return find_connection(client, connection_id).id
 
 
 @contextlib.contextmanager
@@ -228,5 +173,6 @@ def _sandbox_target(options: TargetOptions, output: Output) -> Iterator[Target]:
     with sandbox_bridge.attach(output) as session:
         client = session.client()
         connection_id = options.connection_id or session.connection_id
-        app_id = options.app_id or session.app_id
+        # The sandbox knows its own app: only an explicit --app-id overrides it.
+        app_id = resolve_app_id(options.app_id, env={}) or session.app_id
         yield Target(client, connection_id, app_id, sandbox=True)

@@ -4,11 +4,13 @@
 `call`, `request` and `agent` see exactly what a LangChain agent would.
 This module also renders tools for listing, invokes one tool the way an
 agent loop does (a tool call in, a `ToolMessage` out), builds the `membrane`
-argv a call would run (for `--dry-run`), and asks before destructive calls.
+argv a call would run (for `--dry-run`), and gives the tools a `Confirmer`:
+the tools' own confirmation gate asks it before a destructive call.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 import uuid
@@ -18,7 +20,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from membrane_pusher.errors import ConfirmationDeniedError
+from membrane_pusher.membrane.models import ProxyRequest
+from membrane_pusher.pusher.tools import PusherTool, is_builtin_tool
 from membrane_pusher.redaction import redact_argv, redact_value
+from membrane_pusher.tools.action_tool import MembraneActionTool
+from membrane_pusher.tools.errors_content import parse_error_content
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,11 +41,10 @@ __all__ = [
     "dry_run_argv",
     "find_tool",
     "invoke_tool",
-    "is_destructive_call",
 ]
 
-# The start of a built-in tool's name; every other tool is a catalog action.
-BUILTIN_PREFIX = "pusher_"
+# How many close names an unknown tool name gets as suggestions.
+_SUGGESTIONS = 3
 
 
 def build_tools(
@@ -56,7 +61,7 @@ def build_tools(
         target: The client, connection and app id.
         intents: Catalog intents; `None` for the toolkit's defaults.
         limit: The most catalog actions per intent.
-        confirm: Asked before destructive built-in calls.
+        confirm: Asked by the tools before each destructive call.
         refresh: Ignore cached action lists.
 
     Returns:
@@ -77,14 +82,26 @@ def build_tools(
 
 
 def find_tool(tools: Sequence[BaseTool], name: str) -> BaseTool:
-    """Return the tool with this name, or a usage error listing the names."""
+    """Return the tool with this name, or a usage error naming the near ones.
+
+    Raises:
+        click.UsageError: No tool has that name; the message suggests the
+            closest names and lists every tool that was searched.
+    """
     for tool in tools:
         if tool.name == name:
             return tool
-    names = ", ".join(tool.name for tool in tools) or "none"
-    message = f"No tool named {name!r}. Tools here: {names}."
-    hint = "Catalog actions appear with --intent; list them with `tools --intent Q`."
-    raise click.UsageError(f"{message} {hint}")
+    names = [tool.name for tool in tools]
+    parts = [f"No tool named {name!r}."]
+    close = difflib.get_close_matches(name, names, n=_SUGGESTIONS)
+    if close:
+        parts.append(f"Did you mean: {', '.join(close)}?")
+    parts.append(f"Tools here: {', '.join(names) or 'none'}.")
+    parts.append(
+        "Catalog actions of other intents appear with --intent Q "
+        "(list them with `tools --intent Q`)."
+    )
+    raise click.UsageError(" ".join(parts))
 
 
 def describe_tool(tool: BaseTool) -> dict[str, Any]:
@@ -94,20 +111,12 @@ def describe_tool(tool: BaseTool) -> dict[str, Any]:
     return {
         "name": tool.name,
         "description": tool.description,
-        "source": "builtin" if tool.name.startswith(BUILTIN_PREFIX) else "catalog",
+        "source": "builtin" if is_builtin_tool(tool) else "catalog",
         "read_only": metadata.get("read_only"),
         "destructive": bool(metadata.get("destructive")),
         "action_id": metadata.get("membrane_action_id"),
         "args_schema": schema if isinstance(schema, dict) else {},
     }
-
-
-def is_destructive_call(tool: BaseTool, arguments: dict[str, Any]) -> bool:
-    """Tell whether running this tool with these arguments needs a yes."""
-    operation = getattr(tool, "operation", None)
-    if operation is not None:
-        return bool(operation.is_destructive(arguments))
-    return bool((tool.metadata or {}).get("destructive"))
 
 
 def dry_run_argv(
@@ -117,30 +126,30 @@ def dry_run_argv(
 
     Raises:
         InvalidArgumentsError: The arguments break the schema or Pusher's rules.
+        click.UsageError: The tool is not one that runs through `membrane`.
     """
-    sent, _notes = tool.prepare_arguments(arguments)  # type: ignore[attr-defined]
     client = target.client
-
-    build_request = getattr(tool, "build_request", None)
-    if build_request is not None:
-        request = build_request(sent)
-        argv = client.argv_for_request(
-            target.connection_id,
-            request.path,
+    if isinstance(tool, PusherTool):
+        sent, _notes = tool.prepare_arguments(arguments)
+        request = tool.build_request(sent)
+        proxied = ProxyRequest(
+            connection_id=target.connection_id,
+            path=request.path,
             method=request.method,
             query=dict(request.query) or None,
             body=request.body,
         )
+        return redact_argv(client.argv_for_request(proxied))
+
+    if isinstance(tool, MembraneActionTool):
+        sent, _notes = tool.prepare_arguments(arguments)
+        argv = client.argv_for_run_action(
+            tool.action_id, tool.connection_id, sent, form=tool.form
+        )
         return redact_argv(argv)
 
-    metadata = tool.metadata or {}
-    argv = client.argv_for_run_action(
-        str(metadata["membrane_action_id"]),
-        str(metadata.get("connection_id") or target.connection_id),
-        sent,
-        form=getattr(tool, "form", "run"),
-    )
-    return redact_argv(argv)
+    message = f"{tool.name} does not run through `membrane`; it has no argv to show."
+    raise click.UsageError(message)
 
 
 @dataclass
@@ -177,28 +186,18 @@ def invoke_tool(tool: BaseTool, arguments: dict[str, Any]) -> ToolCallResult:
         message.content if isinstance(message.content, str) else str(message.content)
     )
     if getattr(message, "status", "success") != "error":
-        return ToolCallResult(True, content, redact_value(message.artifact))
-    return ToolCallResult(False, content, error=_parse_error(content))
-
-
-def _parse_error(content: str) -> dict[str, Any]:
-    """Read the `{"error": {...}}` content of a failed call."""
-    try:
-        parsed = json.loads(content)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
-        return dict(parsed["error"])
-    return {"type": "tool_error", "message": content, "hint": ""}
+        # The artifact was shaped by the tool: known secrets are already out.
+        return ToolCallResult(True, content, message.artifact)
+    return ToolCallResult(False, content, error=parse_error_content(content))
 
 
 class Confirmer:
     """Asks the person before a destructive call (on a terminal only).
 
-    With `--yes` every call is approved. Without a terminal and without
-    `--yes` every destructive call is refused, so nothing is sent unattended.
-    An answer is remembered for the identical call, so the same call is
-    never asked about twice (the agent loop and the tool may both ask).
+    Given to the tools as their `confirm` callback, so the tools' own gate
+    asks it, once per destructive call. With `--yes` every call is approved.
+    Without a terminal and without `--yes` every destructive call is refused
+    with a hint naming `--yes`, so nothing is sent unattended.
     """
 
     def __init__(self, *, assume_yes: bool, interactive: bool | None = None) -> None:
@@ -213,33 +212,23 @@ class Confirmer:
         if interactive is None:
             interactive = sys.stdin.isatty() and sys.stderr.isatty()
         self.interactive = interactive
-        self._answers: dict[str, bool] = {}
 
     def __call__(self, tool_name: str, arguments: dict[str, Any]) -> bool:
-        """Return whether the call may run."""
+        """Return whether the call may run.
+
+        Raises:
+            ConfirmationDeniedError: Nobody can answer (no terminal, no `--yes`).
+        """
         if self.assume_yes:
             return True
-        key = json.dumps([tool_name, arguments], sort_keys=True, default=str)
-        if key in self._answers:
-            return self._answers[key]
         if not self.interactive:
-            self._answers[key] = False
-            return False
+            raise ConfirmationDeniedError(
+                f"{tool_name} is destructive and needs a yes, but there is no "
+                "terminal to ask on, so nothing was sent.",
+                hint="To allow it, run the command again with --yes, or from a "
+                "terminal; repeating the call here changes nothing.",
+            )
         shown = json.dumps(redact_value(arguments), ensure_ascii=False)
-        approved = click.confirm(
+        return click.confirm(
             f"Run destructive call {tool_name} {shown}?", default=False, err=True
-        )
-        self._answers[key] = approved
-        return approved
-
-    def require(self, tool_name: str, arguments: dict[str, Any]) -> None:
-        """Raise `ConfirmationDeniedError` unless the call may run."""
-        if self(tool_name, arguments):
-            return
-        hint = "Pass --yes to allow destructive calls without a terminal."
-        if self.interactive:
-            hint = "Nothing was sent."
-        raise ConfirmationDeniedError(
-            f"{tool_name} is destructive and was not confirmed; nothing was sent.",
-            hint=hint,
         )

@@ -11,9 +11,9 @@ Keys that already fit are never touched.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.formats.common import (
@@ -21,8 +21,11 @@ from membrane_pusher.formats.common import (
     object_views,
     provider_document,
     resolver_for,
+    schema_cache_key,
+    schema_from_key,
     tool_parts,
 )
+from membrane_pusher.json_text import quote_json
 from membrane_pusher.schema.keywords import map_subschemas
 
 if TYPE_CHECKING:
@@ -62,7 +65,38 @@ def to_anthropic_tool(tool: BaseTool) -> dict[str, Any]:
 
 def anthropic_key_aliases(tool: BaseTool) -> dict[str, str]:
     """Every alias used in the Anthropic form, mapped to its original key."""
-    document = provider_document(tool_parts(tool)[2])
+    return dict(_mapping(tool)[2])
+
+
+def from_anthropic_arguments(tool: BaseTool, arguments: Any) -> Any:
+    """Map aliased keys of a call made with the Anthropic form back, at every depth."""
+    if not isinstance(arguments, dict):
+        return arguments
+    document, resolve, aliases = _mapping(tool)
+    if not aliases:
+        return arguments
+    return _restore(arguments, document, resolve)
+
+
+_Mapping = tuple[dict[str, Any], "Callable[[Any], Any]", dict[str, str]]
+
+
+def _mapping(tool: BaseTool) -> _Mapping:
+    """What mapping calls back needs, computed once per argument schema."""
+    key = schema_cache_key(tool)
+    if key is None:
+        return _build_mapping(tool_parts(tool)[2])
+    return _mapping_for_key(key)
+
+
+@lru_cache(maxsize=256)
+def _mapping_for_key(key: str) -> _Mapping:
+    return _build_mapping(schema_from_key(key))
+
+
+def _build_mapping(schema: dict[str, Any]) -> _Mapping:
+    """The document, its resolver and every alias (shared: never changed)."""
+    document = provider_document(schema)
     aliases: dict[str, str] = {}
 
     def collect(node: Any) -> Any:
@@ -75,17 +109,7 @@ def anthropic_key_aliases(tool: BaseTool) -> dict[str, str]:
         return node
 
     collect(document)
-    return aliases
-
-
-def from_anthropic_arguments(tool: BaseTool, arguments: Any) -> Any:
-    """Map aliased keys of a call made with the Anthropic form back, at every depth."""
-    if not isinstance(arguments, dict):
-        return arguments
-    document = provider_document(tool_parts(tool)[2])
-    if not anthropic_key_aliases(tool):
-        return arguments
-    return _restore(copy.deepcopy(arguments), document, resolver_for(document))
+    return document, resolver_for(document), aliases
 
 
 def _renamed(node: Any) -> Any:
@@ -106,7 +130,7 @@ def _renamed(node: Any) -> Any:
             renamed[key] = sub
             continue
         aliased = dict(sub) if isinstance(sub, dict) else {}
-        append_description(aliased, f"(Original name: {key!r}.)")
+        append_description(aliased, f"(Original name: {quote_json(key)}.)")
         renamed[plan[key]] = aliased
     result["properties"] = renamed
     if isinstance(result.get("required"), list):

@@ -2,8 +2,11 @@
 
 * `tool_parts`: a tool's name, description and model-facing schema.
 * `provider_document`: the schema with every local `$ref` rewritten to
-  `#/$defs/<safe name>` and root unions lifted, the starting point of the
-  OpenAI, Anthropic and Gemini forms.
+  `#/$defs/<safe name>`, root unions lifted and draft-04 boolean
+  `exclusiveMinimum`/`exclusiveMaximum` written in today's numeric form, the
+  starting point of the OpenAI, Anthropic and Gemini forms.
+* `schema_cache_key`: a key per argument schema, so that what mapping calls
+  back needs is computed once per schema, not on every call.
 * `lift_root_unions`: providers reject `anyOf`/`oneOf`/`allOf` at the root, so
   their properties are merged into one object; only keys required by every
   branch stay required, and the description says which combinations are
@@ -17,6 +20,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from membrane_pusher.json_text import quote_json
+from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.schema.refs import canonical_refs, resolve_local_ref
 
@@ -31,10 +36,15 @@ __all__ = [
     "object_views",
     "provider_document",
     "resolver_for",
+    "schema_cache_key",
+    "schema_from_key",
     "tool_parts",
 ]
 
 _UNIONS = ("anyOf", "oneOf")
+# Schema object id -> (the schema, its cache key); see `schema_cache_key`.
+_KEYS: dict[int, tuple[dict[str, Any], str]] = {}
+_MAX_KEYS = 1024
 # Root keywords that only make sense for the document, not for a provider.
 _DOCUMENT_KEYWORDS = ("$schema", "$id", "$comment", "$anchor", "$dynamicAnchor")
 
@@ -47,9 +57,44 @@ def tool_parts(tool: BaseTool) -> tuple[str, str, dict[str, Any]]:
     return tool.name, tool.description or tool.name, model_facing_schema(schema)
 
 
+def schema_cache_key(tool: BaseTool) -> str | None:
+    """A text key equal for tools with equal argument schemas (`None`: no key).
+
+    Key order is kept, because it is the order of the properties shown. The
+    key of a schema object is remembered, so a call costs a lookup.
+
+    NOTE: like the tool's compiled validator, the key assumes a schema is not
+    changed in place once calls have started; assign a new `args_schema`
+    instead.
+    """
+    schema: Any = tool.args_schema
+    if not isinstance(schema, dict):
+        return None
+    known = _KEYS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    try:
+        key = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    if len(_KEYS) >= _MAX_KEYS:
+        _KEYS.clear()
+    # The schema is kept alive with its key, so its id cannot be reused.
+    _KEYS[id(schema)] = (schema, key)
+    return key
+
+
+def schema_from_key(key: str) -> dict[str, Any]:
+    """The model-facing schema of the tool a `schema_cache_key` came from."""
+    return model_facing_schema(json.loads(key))
+
+
 def provider_document(schema: dict[str, Any]) -> dict[str, Any]:
     """Canonical references, no root union, no document-only keywords."""
-    document = lift_root_unions(canonical_refs(schema))
+    document = canonical_refs(schema)
+    if _has_boolean_bounds(document):
+        document = _modern_exclusive_bounds(document)
+    document = lift_root_unions(document)
     for key in _DOCUMENT_KEYWORDS:
         document.pop(key, None)
     document["type"] = "object"
@@ -178,12 +223,49 @@ def _merge_union(root: dict[str, Any], parts: list[dict[str, Any]]) -> None:
     root["properties"] = properties
 
 
+def _has_boolean_bounds(document: dict[str, Any]) -> bool:
+    """Whether any node has a draft-04 boolean `exclusiveMinimum`/`Maximum`."""
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("exclusiveMinimum"), bool) or isinstance(
+            node.get("exclusiveMaximum"), bool
+        ):
+            return True
+        pending.extend(iter_subschemas(node))
+    return False
+
+
+def _modern_exclusive_bounds(node: Any) -> Any:
+    """Draft-04 `"exclusiveMinimum": true` beside `minimum` as one number.
+
+    A boolean there is invalid in every later draft (which providers follow):
+    `true` makes the bound exclusive, `false` is the default and goes.
+    """
+    if not isinstance(node, dict):
+        return node
+    result = map_subschemas(node, _modern_exclusive_bounds)
+    for exclusive, bound in (
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ):
+        flag = result.get(exclusive)
+        if not isinstance(flag, bool):
+            continue
+        del result[exclusive]
+        if flag and isinstance(result.get(bound), (int, float)):
+            result[exclusive] = result.pop(bound)
+    return result
+
+
 def _combinations_note(keyword: str, parts: list[dict[str, Any]]) -> str:
     forms = []
     for part in parts:
         required = part.get("required", [])
         names = required or list(part.get("properties", {}))
-        joined = " + ".join(json.dumps(n, ensure_ascii=False) for n in names)
+        joined = " + ".join(quote_json(n) for n in names)
         forms.append(f"({joined})" if required else f"(any of {joined})")
     how = "exactly one" if keyword == "oneOf" else "at least one"
     return f"Send {how} of these combinations of arguments: {' or '.join(forms)}."

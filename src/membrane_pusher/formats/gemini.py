@@ -1,7 +1,8 @@
 """Gemini function declarations: the OpenAPI 3.0 schema subset.
 
 Gemini accepts one `type` per node plus `nullable`, string enums only, no
-`const`, no `$ref`, no `additionalProperties`, and few `format` values. The
+`const`, no `$ref`, no `additionalProperties`, few `format` values, and no
+OBJECT without properties ("should be non-empty for OBJECT type"). The
 conversion keeps every machine-readable fact it can and describes the rest:
 
 * type lists and `anyOf [X, null]` become one type with `nullable: true`
@@ -12,19 +13,35 @@ conversion keeps every machine-readable fact it can and describes the rest:
 * `$ref` is inlined, recursion is cut after `GEMINI_MAX_REF_DEPTH` levels
   with a note (see `schema.refs.inline_refs`);
 * `additionalProperties`, unsupported `format` values and other constraints
-  move into the description; every node gets a type (a value without one
-  becomes `anyOf` of the JSON types).
+  move into the description;
+* a value Gemini cannot declare (an object without properties such as an
+  open map or a cut recursion, a value of any type, an enum of objects, or a
+  union with such a branch) becomes a STRING holding the value as JSON text,
+  and its description says so.
 
 A tool without arguments is declared without `parameters`. Property names are
-kept, so calls need no mapping back (`from_gemini_arguments` is the identity).
+kept. `from_gemini_arguments` maps calls back: JSON text sent where the
+declaration asked for it is parsed before validation (text that does not
+parse is passed on as it is, for validation to judge).
 """
 
 from __future__ import annotations
 
-import json
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.formats.common import provider_document, tool_parts
+from membrane_pusher.formats.common import (
+    provider_document,
+    schema_cache_key,
+    schema_from_key,
+    tool_parts,
+)
+from membrane_pusher.json_text import (
+    JSONInputError,
+    loads_strict,
+    quote_json,
+    quote_word,
+)
 from membrane_pusher.schema.refs import inline_refs
 
 if TYPE_CHECKING:
@@ -60,6 +77,7 @@ _NUMBER_FORMATS = frozenset({"int32", "int64", "float", "double"})
 _HANDLED = frozenset(
     {
         "type",
+        "title",
         "description",
         "enum",
         "const",
@@ -81,10 +99,16 @@ _HANDLED = frozenset(
         "$anchor",
     }
 )
-_ANY_TYPES = ("string", "number", "boolean", "object")
 _PYTHON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+# Marks a node converted to JSON text while converting; never in the output.
+_JSON_TEXT = "\x00json-text"
 
 _SHORT_CHARS = 120
+_SCHEMA_CHARS = 400
+
+# Where JSON text is expected, per node of the declaration: `{"json": True}`,
+# or the plans below it under "properties" / "items" / "anyOf".
+_Plan = dict[str, Any]
 
 
 def to_gemini_tool(tool: BaseTool) -> dict[str, Any]:
@@ -107,20 +131,45 @@ def to_gemini_tool(tool: BaseTool) -> dict[str, Any]:
 
 def gemini_parameters(schema: dict[str, Any]) -> dict[str, Any]:
     """The `parameters` schema for a model-facing schema."""
+    return _declared(schema)[0]
+
+
+def from_gemini_arguments(tool: BaseTool, arguments: Any) -> Any:
+    """Map a call made with the Gemini form back to the original arguments.
+
+    Where the declaration asked for JSON text instead of a value, the text is
+    parsed (strictly: no `NaN`, no repeated keys); text that does not parse
+    stays as it was. Everything else is returned unchanged.
+    """
+    plan = _plan(tool)
+    if plan is None or not isinstance(arguments, dict):
+        return arguments
+    return _decode(arguments, plan)
+
+
+def _plan(tool: BaseTool) -> _Plan | None:
+    key = schema_cache_key(tool)
+    if key is None:
+        return _declared(tool_parts(tool)[2])[1]
+    return _plan_for_key(key)
+
+
+@lru_cache(maxsize=256)
+def _plan_for_key(key: str) -> _Plan | None:
+    return _declared(schema_from_key(key))[1]
+
+
+def _declared(schema: dict[str, Any]) -> tuple[dict[str, Any], _Plan | None]:
+    """The declaration's schema and where it expects JSON text."""
     document = inline_refs(provider_document(schema), max_depth=GEMINI_MAX_REF_DEPTH)
-    return _convert(document)
+    root = _convert(document, is_root=True)
+    return _without_marks(root)
 
 
-def from_gemini_arguments(tool: BaseTool, arguments: dict[str, Any]) -> dict[str, Any]:
-    """Calls in Gemini form use the original names: returned unchanged."""
-    del tool
-    return arguments
-
-
-def _convert(node: Any) -> dict[str, Any]:
+def _convert(node: Any, *, is_root: bool = False) -> dict[str, Any]:
     """Convert one subschema (already free of `$ref`)."""
     if not isinstance(node, dict) or not node:
-        return _any_value()
+        return _json_text({}, [], nullable=True)
     notes: list[str] = []
     node = _merged_all_of(node, notes)
 
@@ -132,14 +181,33 @@ def _convert(node: Any) -> dict[str, Any]:
     if len(kinds) > 1:
         bare = {k: v for k, v in node.items() if k != "description"}
         variants = [_convert({**bare, "type": kind}) for kind in kinds]
-        result: dict[str, Any] = {"anyOf": variants}
-        return _finish(result, node, notes, nullable=nullable)
+        if any(_JSON_TEXT in variant for variant in variants):
+            return _json_text(node, notes, nullable=nullable, shapes=kinds)
+        return _finish({"anyOf": variants}, node, notes, nullable=nullable)
 
-    result = {}
+    if _structured_values(node):
+        return _json_text(node, notes, nullable=nullable)
     kind = kinds[0] if kinds else None
+    return _convert_single(node, kind, notes, nullable=nullable, is_root=is_root)
+
+
+def _convert_single(
+    node: dict[str, Any],
+    kind: str | None,
+    notes: list[str],
+    *,
+    nullable: bool,
+    is_root: bool,
+) -> dict[str, Any]:
+    """Convert a node of one type (or none), without a union."""
+    result: dict[str, Any] = {}
     kind, nullable = _convert_values(node, result, kind, notes, nullable=nullable)
+    if kind is None and "anyOf" in result:
+        return _finish(result, node, notes, nullable=nullable)
     if kind is None:
-        return _finish({**_any_value(), **result}, node, notes, nullable=True)
+        return _json_text(node, notes, nullable=True)
+    if kind == "object" and not _has_properties(node) and not is_root:
+        return _json_text(node, notes, nullable=nullable)
     result["type"] = kind
 
     if kind == "object":
@@ -151,6 +219,48 @@ def _convert(node: Any) -> dict[str, Any]:
     return _finish(result, node, notes, nullable=nullable)
 
 
+def _json_text(
+    node: dict[str, Any],
+    notes: list[str],
+    *,
+    nullable: bool,
+    shapes: list[str] | None = None,
+) -> dict[str, Any]:
+    """A STRING node standing for a value Gemini cannot declare."""
+    notes = [_json_text_note(node, shapes), *notes]
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict) and extra:
+        notes.append(f"Each value in it must match {_schema_text(extra)}.")
+    for key, value in node.items():
+        if key not in _HANDLED:
+            notes.append(f"{quote_word(key)}: {_short(value)}.")
+    result: dict[str, Any] = {"type": "string", _JSON_TEXT: True}
+    if isinstance(node.get("title"), str):
+        result["title"] = node["title"]
+    return _finish(result, node, notes, nullable=nullable)
+
+
+def _json_text_note(node: dict[str, Any], shapes: list[str] | None) -> str:
+    """Tell the model to send JSON text, and what the value looks like."""
+    branches = node.get("anyOf") or node.get("oneOf")
+    if isinstance(branches, list):
+        return (
+            "Send this value as JSON text; it must match one of these schemas: "
+            f"{_schema_text(branches)}."
+        )
+    if shapes:
+        return f"Send this value as JSON text: {' or '.join(shapes)}."
+    values = [node["const"]] if "const" in node else node.get("enum")
+    if isinstance(values, list):
+        return f"Send this value as JSON text; allowed values: {_schema_text(values)}."
+    kind = node.get("type")
+    if kind == "object" or "additionalProperties" in node:
+        return 'Send this object as JSON text, for example {"key": "value"}.'
+    if kind == "array":
+        return "Send this array as JSON text, for example [1, 2]."
+    return "Send this value as JSON text: any JSON value."
+
+
 def _copy_constraints(
     node: dict[str, Any], result: dict[str, Any], kind: str, notes: list[str]
 ) -> None:
@@ -159,7 +269,7 @@ def _copy_constraints(
         if key in _KEPT:
             result[key] = value
         elif key not in _HANDLED:
-            notes.append(f"{key}: {_short(value)}.")
+            notes.append(f"{quote_word(key)}: {_short(value)}.")
     if "default" in node and _fits(node["default"], kind):
         result["default"] = node["default"]
 
@@ -186,8 +296,10 @@ def _convert_union(
             merged["description"] = f"{outer['description']} {kept[0]['description']}"
         result = _convert(merged)
         return _finish(result, {}, notes, nullable=nullable)
-    result = {"anyOf": [_convert(b) for b in kept] or [_any_value()]}
-    return _finish(result, outer, notes, nullable=nullable)
+    converted = [_convert(b) for b in kept]
+    if not converted or any(_JSON_TEXT in branch for branch in converted):
+        return _json_text({**outer, "anyOf": kept}, notes, nullable=nullable)
+    return _finish({"anyOf": converted}, outer, notes, nullable=nullable)
 
 
 def _convert_values(
@@ -199,18 +311,14 @@ def _convert_values(
     nullable: bool,
 ) -> tuple[str | None, bool]:
     """Handle `enum` and `const`; returns the node's type and nullability."""
-    values: list[Any] | None = None
-    if "const" in node:
-        values = [node["const"]]
-    elif isinstance(node.get("enum"), list):
-        values = list(node["enum"])
+    values = _values(node)
     if values is None:
         return kind, nullable
 
     if None in values:
         nullable = True
         values = [v for v in values if v is not None]
-    value_kinds = {_PYTHON_TYPES.get(type(v), "object") for v in values}
+    value_kinds = {_PYTHON_TYPES[type(v)] for v in values if type(v) in _PYTHON_TYPES}
     if values and value_kinds == {"string"} and kind in {None, "string"}:
         result["enum"] = values
         return "string", nullable
@@ -225,6 +333,25 @@ def _convert_values(
         result["anyOf"] = [{"type": k} for k in sorted(value_kinds)]
         return None, nullable
     return kind, nullable
+
+
+def _values(node: dict[str, Any]) -> list[Any] | None:
+    if "const" in node:
+        return [node["const"]]
+    if isinstance(node.get("enum"), list):
+        return list(node["enum"])
+    return None
+
+
+def _structured_values(node: dict[str, Any]) -> bool:
+    """Whether an enum or const holds objects or arrays (only JSON text says so)."""
+    values = _values(node) or []
+    return any(isinstance(value, (dict, list)) for value in values)
+
+
+def _has_properties(node: dict[str, Any]) -> bool:
+    properties = node.get("properties")
+    return isinstance(properties, dict) and bool(properties)
 
 
 def _convert_object(
@@ -253,7 +380,7 @@ def _convert_format(
     if value in allowed:
         result["format"] = value
     else:
-        notes.append(f"Format: {value}.")
+        notes.append(f"Format: {quote_word(value)}.")
 
 
 def _merged_all_of(node: dict[str, Any], notes: list[str]) -> dict[str, Any]:
@@ -271,7 +398,7 @@ def _merged_all_of(node: dict[str, Any], notes: list[str]) -> dict[str, Any]:
             elif key == "required" and isinstance(merged.get(key), list):
                 merged[key] = list(dict.fromkeys([*merged[key], *value]))
             elif key in merged and merged[key] != value:
-                notes.append(f"Also must satisfy {key}: {_short(value)}.")
+                notes.append(f"Also must satisfy {quote_word(key)}: {_short(value)}.")
             else:
                 merged[key] = value
     return merged
@@ -302,8 +429,66 @@ def _finish(
     return result
 
 
-def _any_value() -> dict[str, Any]:
-    return {"anyOf": [{"type": kind} for kind in _ANY_TYPES], "nullable": True}
+def _without_marks(node: dict[str, Any]) -> tuple[dict[str, Any], _Plan | None]:
+    """Remove the JSON-text marks and return where they were."""
+    clean = dict(node)
+    if clean.pop(_JSON_TEXT, False):
+        return clean, {"json": True}
+    plan: _Plan = {}
+    properties = clean.get("properties")
+    if isinstance(properties, dict):
+        inner = {name: _without_marks(sub) for name, sub in properties.items()}
+        clean["properties"] = {name: sub for name, (sub, _) in inner.items()}
+        marked = {name: sub for name, (_, sub) in inner.items() if sub}
+        if marked:
+            plan["properties"] = marked
+    if isinstance(clean.get("items"), dict):
+        clean["items"], items_plan = _without_marks(clean["items"])
+        if items_plan:
+            plan["items"] = items_plan
+    if isinstance(clean.get("anyOf"), list):
+        branches = [_without_marks(sub) for sub in clean["anyOf"]]
+        clean["anyOf"] = [sub for sub, _ in branches]
+        if any(sub for _, sub in branches):
+            plan["anyOf"] = [sub or {} for _, sub in branches]
+    return clean, plan or None
+
+
+def _decode(value: Any, plan: _Plan | None) -> Any:
+    """Parse the JSON text the plan asks for, at every depth."""
+    if not plan:
+        return value
+    if plan.get("json"):
+        return _parsed(value) if isinstance(value, str) else value
+    views = _views(plan)
+    if isinstance(value, dict):
+        return {
+            key: _decode(sub, _first(views, "properties", key))
+            for key, sub in value.items()
+        }
+    if isinstance(value, list):
+        items = next((v["items"] for v in views if "items" in v), None)
+        return [_decode(sub, items) for sub in value] if items else value
+    return value
+
+
+def _views(plan: _Plan) -> list[_Plan]:
+    """The plan and the plans of its union branches, depth first."""
+    views = [plan]
+    for branch in plan.get("anyOf", []):
+        views.extend(_views(branch))
+    return views
+
+
+def _first(views: list[_Plan], keyword: str, name: str) -> _Plan | None:
+    return next((v[keyword][name] for v in views if name in v.get(keyword, {})), None)
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return loads_strict(text)
+    except JSONInputError:
+        return text
 
 
 def _fits(value: Any, kind: str) -> bool:
@@ -314,5 +499,8 @@ def _fits(value: Any, kind: str) -> bool:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _SHORT_CHARS else text[: _SHORT_CHARS - 3] + "..."
+    return quote_json(value, limit=_SHORT_CHARS)
+
+
+def _schema_text(value: Any) -> str:
+    return quote_json(value, limit=_SCHEMA_CHARS)

@@ -1,8 +1,9 @@
 """Mapping calls made in a provider's form back to the original arguments.
 
-Only two forms change what the model sends: Anthropic's (aliased property
-keys) and OpenAI's strict form (nulls for fields the model left out). The
-others send the original names and shapes.
+Three forms change what the model sends: Anthropic's (aliased property
+keys), OpenAI's strict form (nulls for fields the model left out) and
+Gemini's (JSON text where Gemini cannot declare a value, such as an open
+map). MCP calls use the original names and shapes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from membrane_pusher.formats.anthropic import from_anthropic_arguments
+from membrane_pusher.formats.gemini import from_gemini_arguments
 from membrane_pusher.formats.openai import from_openai_arguments
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ def from_provider_arguments(
         return from_openai_arguments(tool, arguments, strict=strict)
     if provider == "anthropic":
         return from_anthropic_arguments(tool, arguments)
-    if provider in {"gemini", "mcp"}:
+    if provider == "gemini":
+        return from_gemini_arguments(tool, arguments)
+    if provider == "mcp":
         return arguments
     raise ValueError(f"unknown provider form: {provider!r}")

@@ -7,10 +7,14 @@ Plain form: the model-facing schema with canonical `$ref`s, no root union,
 Strict form (`strict=True`): `additionalProperties: false` on every object,
 every property in `required`, fields that were optional made nullable (`null`
 added to the type and to any enum), `default` and unsupported constraints
-moved into the description, `oneOf` as `anyOf`, nothing beside a `$ref`.
-Some schemas cannot be strict (open maps, arrays without an item type,
-`patternProperties`, values without a type); such a tool falls back to the
-plain form with `"strict": false`, and the reason is logged.
+moved into the description, `oneOf` as `anyOf`, nothing beside a `$ref`, and a
+`type` on every enum or const (taken from its values). Some schemas cannot be
+strict (open maps, arrays without an item type, `patternProperties`, values
+without a type, enums of objects, or a schema over OpenAI's documented size
+limits: `STRICT_MAX_NESTING` object levels, `STRICT_MAX_PROPERTIES`
+properties, `STRICT_MAX_ENUM_VALUES` enum values, long enums of long strings);
+such a tool falls back to the plain form with `"strict": false`, and the
+reason is logged.
 
 Calls made with the strict form send `null` for fields the model left out;
 `from_openai_arguments(..., strict=True)` drops those nulls where the field
@@ -20,9 +24,8 @@ call as if the field had been omitted.
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.formats.common import (
@@ -30,18 +33,39 @@ from membrane_pusher.formats.common import (
     object_views,
     provider_document,
     resolver_for,
+    schema_cache_key,
+    schema_from_key,
     tool_parts,
 )
-from membrane_pusher.schema.keywords import map_subschemas
+from membrane_pusher.json_text import quote_json, quote_word
+from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from langchain_core.tools import BaseTool
 
-__all__ = ["from_openai_arguments", "openai_parameters", "to_openai_tool"]
+__all__ = [
+    "STRICT_MAX_ENUM_VALUES",
+    "STRICT_MAX_NESTING",
+    "STRICT_MAX_PROPERTIES",
+    "from_openai_arguments",
+    "openai_parameters",
+    "to_openai_tool",
+]
 
 logger = logging.getLogger(__name__)
+
+# OpenAI's documented limits for a strict schema (Structured Outputs guide).
+STRICT_MAX_NESTING = 10
+"""Deepest nesting of objects, the root counting as the first level."""
+STRICT_MAX_PROPERTIES = 5000
+"""Most object properties in one schema, all objects together."""
+STRICT_MAX_ENUM_VALUES = 1000
+"""Most enum values in one schema, all enums together."""
+_MAX_LARGE_ENUM_CHARS = 15000
+_LARGE_ENUM_VALUES = 250
+_MAX_TOTAL_NAME_CHARS = 120000
 
 _STRICT_KEYWORDS = frozenset(
     {
@@ -135,7 +159,9 @@ def openai_parameters(schema: dict[str, Any], *, strict: bool) -> dict[str, Any]
     if not strict:
         completed: dict[str, Any] = _complete(document)
         return completed
-    return _strict_node(document, is_root=True)
+    parameters = _strict_node(document, is_root=True)
+    _check_strict_limits(parameters)
+    return parameters
 
 
 def from_openai_arguments(
@@ -148,9 +174,20 @@ def from_openai_arguments(
     """
     if not strict or not isinstance(arguments, dict):
         return arguments
-    document = provider_document(tool_parts(tool)[2])
-    resolve = resolver_for(document)
-    return _drop_nulls(copy.deepcopy(arguments), document, resolve)
+    key = schema_cache_key(tool)
+    if key is None:
+        document = provider_document(tool_parts(tool)[2])
+        resolve = resolver_for(document)
+    else:
+        document, resolve = _mapping_for(key)
+    return _drop_nulls(arguments, document, resolve)
+
+
+@lru_cache(maxsize=256)
+def _mapping_for(key: str) -> tuple[dict[str, Any], Callable[[Any], Any]]:
+    """The document and resolver that mapping calls back reads (never changed)."""
+    document = provider_document(schema_from_key(key))
+    return document, resolver_for(document)
 
 
 def _complete(node: Any) -> Any:
@@ -220,19 +257,106 @@ def _strict_keywords(node: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if key == "default":
             notes.append(f"Default: {_short(value)}.")
         elif key == "format" and value not in _STRICT_FORMATS:
-            notes.append(f"Format: {value}.")
+            notes.append(f"Format: {_word(value)}.")
         elif key in _STRICT_KEYWORDS:
             result[key] = value
         else:
-            notes.append(f"{key}: {_short(value)}.")
+            notes.append(f"{quote_word(key)}: {_short(value)}.")
     if "const" in result:
-        value = result.pop("const")
-        result["enum"] = [value]
-        if "type" not in result and _json_type(value):
-            result["type"] = _json_type(value)
+        result["enum"] = [result.pop("const")]
+    if "enum" in result and "type" not in result:
+        result["type"] = _enum_type(result["enum"])
     if "properties" in result and "type" not in result:
         result["type"] = "object"
     return result, notes
+
+
+def _enum_type(values: Any) -> str | list[str]:
+    """The `type` an enum's own values imply (strict mode wants one)."""
+    if not isinstance(values, list) or not values:
+        raise _NotStrictError("an empty enum")
+    kinds: list[str] = []
+    for value in values:
+        kind = _json_type(value)
+        if kind is None:
+            raise _NotStrictError("an enum with object or array values")
+        if kind not in kinds:
+            kinds.append(kind)
+    if "number" in kinds and "integer" in kinds:
+        kinds.remove("integer")
+    return kinds[0] if len(kinds) == 1 else kinds
+
+
+def _check_strict_limits(parameters: dict[str, Any]) -> None:
+    """Raise `_NotStrictError` when OpenAI would refuse the schema's size."""
+    totals = {"properties": 0, "enum_values": 0, "name_chars": 0}
+    definitions = parameters.get("$defs", {})
+    totals["name_chars"] += sum(len(name) for name in definitions)
+    for node in _strict_nodes(parameters):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            totals["properties"] += len(properties)
+            totals["name_chars"] += sum(len(name) for name in properties)
+        values = node.get("enum")
+        if isinstance(values, list):
+            texts = [v for v in values if isinstance(v, str)]
+            chars = sum(len(text) for text in texts)
+            totals["enum_values"] += len(values)
+            totals["name_chars"] += chars
+            if len(values) > _LARGE_ENUM_VALUES and chars > _MAX_LARGE_ENUM_CHARS:
+                raise _NotStrictError(
+                    f"an enum of {len(values)} values and {chars} characters"
+                )
+    if totals["properties"] > STRICT_MAX_PROPERTIES:
+        raise _NotStrictError(f"{totals['properties']} properties in all")
+    if totals["enum_values"] > STRICT_MAX_ENUM_VALUES:
+        raise _NotStrictError(f"{totals['enum_values']} enum values in all")
+    if totals["name_chars"] > _MAX_TOTAL_NAME_CHARS:
+        raise _NotStrictError(f"{totals['name_chars']} characters of names and enums")
+    depth = _object_depth(parameters)
+    if depth > STRICT_MAX_NESTING:
+        raise _NotStrictError(f"objects nested {depth} levels deep")
+
+
+def _strict_nodes(node: Any) -> list[dict[str, Any]]:
+    """Every schema node of a strict document (`$defs` included)."""
+    found: list[dict[str, Any]] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            found.append(current)
+            pending.extend(iter_subschemas(current))
+    return found
+
+
+def _object_depth(parameters: dict[str, Any]) -> int:
+    """Object levels along the deepest path, each definition expanded once."""
+    definitions = parameters.get("$defs", {})
+    known: dict[str, int] = {}
+    open_names: set[str] = set()
+
+    def depth(node: Any) -> int:
+        if not isinstance(node, dict):
+            return 0
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            name = ref.rsplit("/", 1)[-1]
+            if name in known:
+                return known[name]
+            if ref == "#" or name in open_names or name not in definitions:
+                return 0  # recursion: strict mode allows it, it adds no level
+            open_names.add(name)
+            known[name] = depth(definitions[name])
+            open_names.discard(name)
+            return known[name]
+        body = (
+            {k: v for k, v in node.items() if k != "$defs"} if "$defs" in node else node
+        )
+        deepest = max((depth(sub) for sub in iter_subschemas(body)), default=0)
+        return deepest + (1 if "properties" in node else 0)
+
+    return depth(parameters)
 
 
 def _strict_object(result: dict[str, Any], *, is_root: bool) -> None:
@@ -341,10 +465,19 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 
 def _json_type(value: Any) -> str | None:
-    names = {str: "string", bool: "boolean", int: "integer", float: "number"}
+    names = {
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        type(None): "null",
+    }
     return names.get(type(value))
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _SHORT_CHARS else text[: _SHORT_CHARS - 3] + "..."
+    return quote_json(value, limit=_SHORT_CHARS)
+
+
+def _word(value: Any) -> str:
+    return quote_word(value) if isinstance(value, str) else _short(value)

@@ -16,20 +16,19 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_cache_dir
 from pydantic import ValidationError
 
+from membrane_pusher import paths
 from membrane_pusher.membrane.cache_files import read_json, write_json
 from membrane_pusher.membrane.models import Action
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from pathlib import Path
 
     from membrane_pusher.membrane.client import MembraneClient
 
@@ -37,16 +36,13 @@ __all__ = ["CACHE_DIR_ENV_VAR", "ActionCatalog", "default_cache_dir"]
 
 logger = logging.getLogger(__name__)
 
-CACHE_DIR_ENV_VAR = "MEMBRANE_PUSHER_CACHE_DIR"
+CACHE_DIR_ENV_VAR = paths.CACHE_DIR_ENV_VAR
 _FORMAT_VERSION = 1
 
 
 def default_cache_dir() -> Path:
     """Return the cache folder: env `MEMBRANE_PUSHER_CACHE_DIR` or the user cache."""
-    configured = os.environ.get(CACHE_DIR_ENV_VAR)
-    if configured:
-        return Path(configured)
-    return Path(user_cache_dir("membrane-pusher"))
+    return paths.cache_dir()
 
 
 class ActionCatalog:

@@ -6,8 +6,12 @@ converts the completed call. Async twins carry an `a` prefix and use asyncio
 subprocesses natively; both halves share the plans and the retry options.
 
 Reads (`list`, `get`, `search`, GET requests) are retried with backoff on
-transient failures (timeouts, crashes, truncated output). Action runs and
-non-GET requests are never retried: a second attempt could repeat a side effect.
+transient failures (timeouts, crashes, cut output, network and server wording;
+see `parsing`). Action runs and non-GET requests are never retried: a second
+attempt could repeat a side effect.
+
+Each attempt logs one INFO line: the command, its redacted subject (an action
+and a connection, `METHOD path`, an intent), ok or failed, and the time taken.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tenacity import (
@@ -27,21 +30,21 @@ from tenacity import (
     wait_random,
 )
 
-from membrane_pusher.errors import CLITimeoutError
-from membrane_pusher.membrane import commands, plans
-from membrane_pusher.membrane.locate import find_membrane, split_command
+from membrane_pusher.membrane import attempts, commands, plans
+from membrane_pusher.membrane.locate import command_prefix, find_membrane
 from membrane_pusher.membrane.parsing import is_transient
 from membrane_pusher.membrane.plans import require_ready
-from membrane_pusher.membrane.runner import ProcessRunner
+from membrane_pusher.membrane.runner import ProcessRunner, check_argv
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from membrane_pusher.membrane.models import (
         Action,
         Connection,
         ConnectorHit,
         LoginStatus,
+        ProxyRequest,
         ProxyResponse,
         RunResult,
     )
@@ -52,10 +55,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_WRITE_TIMEOUT_HINT = (
-    "It may still have taken effect: check before you run it again, or raise "
-    "the client's timeout."
-)
+# Seconds a bounded poll gets beyond the wait the CLI was told (start-up, answer).
+_WAIT_MARGIN = 1.0
 
 
 class MembraneClient:
@@ -102,7 +103,7 @@ class MembraneClient:
         self._runner = ProcessRunner(max_concurrency=max_concurrency, env=self.env)
         self._command: list[str] | None = None
         if isinstance(command, str):
-            self._command = split_command(command)
+            self._command = command_prefix(command)
         elif command is not None:
             self._command = list(command)
 
@@ -138,25 +139,29 @@ class MembraneClient:
         *,
         form: Literal["run", "act"] = "run",
     ) -> list[str]:
-        """Return the full argv `run_action` would start (not redacted)."""
-        args = commands.run_args(action_id, connection_id, input, form=form)
-        return [*self.command, *args]
+        """Return the full argv `run_action` would start (not redacted).
 
-    def argv_for_request(
-        self,
-        connection_id: str,
-        path: str,
-        *,
-        method: str = "GET",
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> list[str]:
-        """Return the full argv `request` would start (not redacted)."""
-        args = commands.request_args(
-            connection_id, path, method=method, headers=headers, query=query, body=body
-        )
-        return [*self.command, *args]
+        Raises:
+            InvalidArgumentsError: The input cannot travel on a command line.
+            InputTooLargeError: The argv would be too large.
+        """
+        argv = [
+            *self.command,
+            *commands.run_args(action_id, connection_id, input, form=form),
+        ]
+        check_argv(argv)
+        return argv
+
+    def argv_for_request(self, request: ProxyRequest) -> list[str]:
+        """Return the full argv `request` would start (not redacted).
+
+        Raises:
+            InvalidArgumentsError: A part of the request is malformed.
+            InputTooLargeError: The argv would be too large.
+        """
+        argv = [*self.command, *commands.request_args(request)]
+        check_argv(argv)
+        return argv
 
     # ----- sync API ----------------------------------------------------------
 
@@ -172,24 +177,29 @@ class MembraneClient:
         """Return every connection (`membrane connection list --json`)."""
         return self._execute(plans.connection_list_plan())
 
-    def get_connection(self, connection_id: str, *, wait: bool = False) -> Connection:
+    def get_connection(
+        self, connection_id: str, *, wait: bool = False, timeout: float | None = None
+    ) -> Connection:
         """Return one connection, in whatever state it is.
 
         Args:
             connection_id: Its id or key.
             wait: Let the CLI wait while the connection is BUILDING.
+            timeout: With `wait`, the longest wait in seconds (`--timeout`);
+                the call is then made once, limited to about that long.
         """
-        return self._execute(plans.connection_get_plan(connection_id, wait=wait))
+        plan = plans.connection_get_plan(connection_id, wait=wait, timeout=timeout)
+        return self._execute(plan)
 
     def search_connectors(self, query: str) -> list[ConnectorHit]:
         """Search connectors (`membrane search Q --elementType=connector`)."""
         return self._execute(plans.search_plan(query))
 
     def connect(self, connector_id: str) -> Connection:
-        """Connect a connector and return the READY connection.
+        """Connect a connector and return the connection, in whatever state.
 
-        Raises:
-            ConnectionNotReadyError: When the new connection is not READY.
+        A new connection may still need the user: see `Connection.is_ready`
+        and its `client_action`.
         """
         return self._execute(plans.connect_plan(connector_id))
 
@@ -214,31 +224,14 @@ class MembraneClient:
         """
         return self._execute(plans.run_plan(action_id, connection_id, input, form))
 
-    def request(
-        self,
-        connection_id: str,
-        path: str,
-        *,
-        method: str = "GET",
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> ProxyResponse:
+    def request(self, request: ProxyRequest) -> ProxyResponse:
         """Send an HTTP request through Membrane's proxy.
 
         An upstream HTTP error is an answer, not an exception: it comes back
         as `ProxyResponse(status=<code>, body=...)`. Only CLI-level failures
         raise. GET requests are retried on transient CLI failures.
         """
-        plan = plans.request_plan(
-            connection_id,
-            path,
-            method=method,
-            headers=headers,
-            query=query,
-            body=body,
-        )
-        return self._execute(plan)
+        return self._execute(plans.request_plan(request))
 
     # ----- async API ---------------------------------------------------------
 
@@ -255,10 +248,15 @@ class MembraneClient:
         return await self._aexecute(plans.connection_list_plan())
 
     async def aget_connection(
-        self, connection_id: str, *, wait: bool = False
+        self,
+        connection_id: str,
+        *,
+        wait: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 - the CLI's --timeout
     ) -> Connection:
         """Async twin of `get_connection`."""
-        return await self._aexecute(plans.connection_get_plan(connection_id, wait=wait))
+        plan = plans.connection_get_plan(connection_id, wait=wait, timeout=timeout)
+        return await self._aexecute(plan)
 
     async def asearch_connectors(self, query: str) -> list[ConnectorHit]:
         """Async twin of `search_connectors`."""
@@ -289,33 +287,16 @@ class MembraneClient:
             plans.run_plan(action_id, connection_id, input, form)
         )
 
-    async def arequest(
-        self,
-        connection_id: str,
-        path: str,
-        *,
-        method: str = "GET",
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> ProxyResponse:
+    async def arequest(self, request: ProxyRequest) -> ProxyResponse:
         """Async twin of `request`."""
-        plan = plans.request_plan(
-            connection_id,
-            path,
-            method=method,
-            headers=headers,
-            query=query,
-            body=body,
-        )
-        return await self._aexecute(plan)
+        return await self._aexecute(plans.request_plan(request))
 
     # ----- execution ---------------------------------------------------------
 
     def _execute(self, plan: plans.Plan[T]) -> T:
-        """Run a plan, retrying reads on transient failures."""
+        """Run a plan, retrying reads on transient failures (not bounded polls)."""
         argv = [*self.command, *plan.args]
-        if not plan.read:
+        if not plan.read or plan.wait_limit is not None:
             return self._once(argv, plan)
 
         for attempt in Retrying(**self._retry_options()):
@@ -325,14 +306,18 @@ class MembraneClient:
 
     def _once(self, argv: list[str], plan: plans.Plan[T]) -> T:
         """Run a plan once."""
-        with _write_hint_on_timeout(plan):
-            call = self._runner.run(argv, time_limit=self.timeout, label=plan.label)
-        return plan.convert(call)
+        with attempts.track(plan) as record:
+            record.call = self._runner.run(
+                argv, time_limit=self._time_limit(plan), label=plan.label
+            )
+            result = plan.convert(record.call)
+            record.result = result
+            return result
 
     async def _aexecute(self, plan: plans.Plan[T]) -> T:
         """Async twin of `_execute`."""
         argv = [*self.command, *plan.args]
-        if not plan.read:
+        if not plan.read or plan.wait_limit is not None:
             return await self._aonce(argv, plan)
 
         async for attempt in AsyncRetrying(**self._retry_options()):
@@ -342,11 +327,19 @@ class MembraneClient:
 
     async def _aonce(self, argv: list[str], plan: plans.Plan[T]) -> T:
         """Async twin of `_once`."""
-        with _write_hint_on_timeout(plan):
-            call = await self._runner.arun(
-                argv, time_limit=self.timeout, label=plan.label
+        with attempts.track(plan) as record:
+            record.call = await self._runner.arun(
+                argv, time_limit=self._time_limit(plan), label=plan.label
             )
-        return plan.convert(call)
+            result = plan.convert(record.call)
+            record.result = result
+            return result
+
+    def _time_limit(self, plan: plans.Plan[Any]) -> float:
+        """The seconds a call may take: the client's timeout, or a poll's bound."""
+        if plan.wait_limit is None:
+            return self.timeout
+        return min(self.timeout, plan.wait_limit) + _WAIT_MARGIN
 
     def _retry_options(self) -> dict[str, Any]:
         """Return the tenacity options shared by sync and async reads."""
@@ -360,17 +353,6 @@ class MembraneClient:
             "reraise": True,
             "before_sleep": _log_retry,
         }
-
-
-@contextmanager
-def _write_hint_on_timeout(plan: plans.Plan[Any]) -> Iterator[None]:
-    """Warn, on a timed-out write, that it may still have happened."""
-    try:
-        yield
-    except CLITimeoutError as error:
-        if not plan.read:
-            error.hint = _WRITE_TIMEOUT_HINT
-        raise error from None
 
 
 def _log_retry(retry_state: Any) -> None:

@@ -15,6 +15,7 @@ body is JSON", so it is passed only together with a body.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +23,8 @@ from membrane_pusher.errors import InvalidArgumentsError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from membrane_pusher.membrane.models import ProxyRequest
 
 __all__ = [
     "HTTP_METHODS",
@@ -40,6 +43,9 @@ __all__ = [
 ]
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+# The whole seconds `connection get --wait --timeout` accepts (the API's range).
+WAIT_SECONDS_RANGE = (1, 60)
 
 # RFC 9110 token characters: what a header name may contain.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -60,11 +66,20 @@ def connection_list_args() -> list[str]:
     return ["connection", "list", "--json"]
 
 
-def connection_get_args(connection_id: str, *, wait: bool = False) -> list[str]:
-    """Return the arguments of `membrane connection get ID [--wait] --json`."""
+def connection_get_args(
+    connection_id: str, *, wait: bool = False, timeout: float | None = None
+) -> list[str]:
+    """Return the arguments of `membrane connection get ID [--wait] --json`.
+
+    With `wait`, `timeout` (seconds, rounded up into `WAIT_SECONDS_RANGE`)
+    bounds the CLI's own wait: `--timeout=N`.
+    """
     args = ["connection", "get", _positional("connection_id", connection_id)]
     if wait:
         args.append("--wait")
+        if timeout is not None:
+            low, high = WAIT_SECONDS_RANGE
+            args.append(f"--timeout={min(high, max(low, math.ceil(timeout)))}")
     args.append("--json")
     return args
 
@@ -146,25 +161,12 @@ def run_args(
     return action_run_args(action_id, connection_id, payload)
 
 
-def request_args(
-    connection_id: str,
-    path: str,
-    *,
-    method: str = "GET",
-    headers: Mapping[str, str] | None = None,
-    query: Mapping[str, str] | None = None,
-    body: Any = None,
-) -> list[str]:
+def request_args(request: ProxyRequest) -> list[str]:
     """Return the arguments of `membrane request ID PATH --method=M ...`.
 
     Args:
-        connection_id: The connection to send through.
-        path: The path on the app's API; a missing leading `/` is added.
-        method: The HTTP method.
-        headers: Extra request headers.
-        query: Query parameters, one `--query=k=v` each.
-        body: `None` for no body; a `str` is sent as is; anything else is sent
-            as compact JSON with `--json`.
+        request: The request; its body is sent with `--data`, as compact JSON
+            with `--json` unless it is a string.
 
     Returns:
         The arguments after the program.
@@ -172,26 +174,27 @@ def request_args(
     Raises:
         InvalidArgumentsError: A method, header or query name is malformed.
     """
-    verb = method.upper()
+    verb = request.method.upper()
     if verb not in HTTP_METHODS:
         allowed = ", ".join(sorted(HTTP_METHODS))
         raise InvalidArgumentsError(
-            [f"method: must be one of {allowed}, got {method!r}"]
+            [f"method: must be one of {allowed}, got {request.method!r}"]
         )
 
     args = [
         "request",
-        _positional("connection_id", connection_id),
-        _request_path(path),
+        _positional("connection_id", request.connection_id),
+        _request_path(request.path),
         f"--method={verb}",
     ]
-    for name, value in (headers or {}).items():
+    for name, value in (request.headers or {}).items():
         args.append(f"--header={_header(name, value)}")
-    for name, value in (query or {}).items():
+    for name, value in (request.query or {}).items():
         if not name or "=" in name:
             raise InvalidArgumentsError([f"query: bad parameter name {name!r}"])
         args.append(f"--query={name}={value}")
 
+    body = request.body
     if body is None:
         return args
     if isinstance(body, str):

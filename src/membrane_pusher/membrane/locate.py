@@ -3,6 +3,10 @@
 The search order is: env `MEMBRANE_CLI` (a path, or a whole command line such as
 `npx -y @membranehq/cli`), then `membrane` on PATH, then `npx -y @membranehq/cli`
 when `npx` exists. Nothing is started here: the result is an argv prefix.
+
+A `MEMBRANE_CLI` value that names an executable file as a whole is taken as
+that file, spaces and all (`/opt/My Tools/membrane`); anything else is split
+like a shell command line, so a path with spaces and arguments must be quoted.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ __all__ = [
     "CLI_ENV_VAR",
     "INSTALL_HINT",
     "NPX_PACKAGE",
+    "command_prefix",
     "find_membrane",
     "is_npx_fallback",
     "split_command",
@@ -33,6 +38,12 @@ NPX_PACKAGE = "@membranehq/cli"
 INSTALL_HINT = (
     "Install it with `npm install -g @membranehq/cli` (or install Node.js for "
     "`npx`), or set MEMBRANE_CLI to its path or command line."
+)
+
+_QUOTING_HINT = (
+    "Set MEMBRANE_CLI to the path of an executable file, or to a command line; "
+    "quote a path that holds spaces when arguments follow it "
+    "(MEMBRANE_CLI='\"/opt/My Tools/membrane\" --flag')."
 )
 
 
@@ -80,6 +91,25 @@ def split_command(command: str) -> list[str]:
     return parts
 
 
+def command_prefix(command: str) -> list[str]:
+    """Return the argv prefix for a configured command.
+
+    Args:
+        command: The path of an executable file (spaces allowed, no quotes
+            needed), or a command line to split like a shell would.
+
+    Returns:
+        `[command]` when it names an executable file as a whole, else its
+        shell-like split.
+
+    Raises:
+        CLINotFoundError: When the text is empty or badly quoted.
+    """
+    if _is_executable(command):
+        return [command]
+    return split_command(command)
+
+
 def find_membrane(env: Mapping[str, str] | None = None) -> list[str]:
     """Return the argv prefix that runs the Membrane CLI.
 
@@ -116,15 +146,15 @@ def find_membrane(env: Mapping[str, str] | None = None) -> list[str]:
 
 def _resolve_configured(configured: str, search_path: str) -> list[str]:
     """Check the program named by `MEMBRANE_CLI` and return its argv prefix."""
-    parts = split_command(configured)
+    parts = command_prefix(configured)
     program = parts[0]
 
     if os.sep in program or (os.altsep and os.altsep in program):
-        if Path(program).is_file() and os.access(program, os.X_OK):
+        if _is_executable(program):
             return parts
         raise CLINotFoundError(
             f"MEMBRANE_CLI names {program!r}, which is not an executable file.",
-            hint=INSTALL_HINT,
+            hint=_QUOTING_HINT if " " in configured else INSTALL_HINT,
         )
 
     resolved = shutil.which(program, path=search_path)
@@ -134,3 +164,8 @@ def _resolve_configured(configured: str, search_path: str) -> list[str]:
             hint=INSTALL_HINT,
         )
     return [resolved, *parts[1:]]
+
+
+def _is_executable(path: str) -> bool:
+    """Tell whether a path names an executable file."""
+    return Path(path).is_file() and os.access(path, os.X_OK)

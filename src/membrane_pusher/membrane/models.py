@@ -8,9 +8,13 @@ array (see `parse_items`).
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = [
     "READY",
@@ -20,6 +24,7 @@ __all__ = [
     "Connection",
     "ConnectorHit",
     "LoginStatus",
+    "ProxyRequest",
     "ProxyResponse",
     "RunResult",
     "parse_items",
@@ -130,6 +135,33 @@ class RunResult(_Tolerant):
 
     output: Any = None
     action_run_id: str | None = Field(default=None, alias="actionRunId")
+
+
+@dataclass(frozen=True)
+class ProxyRequest:
+    """One HTTP request to send through Membrane's proxy (`membrane request`).
+
+    Attributes:
+        connection_id: The connection whose app receives the request.
+        path: The path on the app's API; a missing leading `/` is added.
+        method: The HTTP method.
+        headers: Extra request headers.
+        query: Query parameters, sent one `--query=k=v` each.
+        body: `None` for no body; a `str` is sent as is; anything else is
+            sent as compact JSON.
+    """
+
+    connection_id: str
+    path: str
+    method: str = "GET"
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, str] | None = None
+    body: Any = None
+
+    @property
+    def is_read(self) -> bool:
+        """Whether the request only reads (GET), so it may be retried."""
+        return self.method.upper() == "GET"
 
 
 class ProxyResponse(_Tolerant):

@@ -8,7 +8,14 @@ order, each step only when the previous one says nothing:
    package (the CLI is then missing, not the id it was asked about);
 3. a JSON error body on stdout;
 4. a JSON error body on stderr;
-5. the text on stderr (for example "Not logged in").
+5. the text on stderr, matched against Membrane's own wording ("Not logged
+   in", "Connection ID is not ready", `CLIENT_ACTION_REQUIRED`), so that an
+   upstream app's message quoted by a run or a request ("401 Unauthorized",
+   "client disconnected") never passes for a broken set-up; a 401 counts as
+   a lost login only for commands that talk to Membrane's API alone;
+6. network, server and rate-limit wording: the only failures worth retrying
+   (reads only; the client decides);
+7. anything else is a plain `CommandFailedError`, not retried.
 
 Everything that reaches an error message is redacted and shortened.
 """
@@ -31,6 +38,7 @@ from membrane_pusher.errors import (
     NotLoggedInError,
     OutputParseError,
 )
+from membrane_pusher.json_text import HIDDEN_CHARACTERS
 from membrane_pusher.membrane.locate import INSTALL_HINT, NPX_PACKAGE, is_npx_fallback
 from membrane_pusher.membrane.models import ApiErrorBody
 from membrane_pusher.redaction import redact, redact_value
@@ -40,34 +48,67 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LOGIN_HINT",
-    "TransientCommandError",
     "connection_not_ready",
     "failure_of",
     "is_transient",
     "parse_json_output",
+    "run_error_of",
     "try_json",
 ]
 
 LOGIN_HINT = "Run `membrane login --tenant`, then try again."
 
+_PASSING_HINT = "Membrane or the network failed for a moment; try again shortly."
+
 # Longest excerpt of CLI output kept in an error.
 _EXCERPT = 300
 
 _RUN_LABELS = frozenset({"action run", "act"})
+# Commands whose output may quote another app's answer.
+_UPSTREAM_LABELS = _RUN_LABELS | {"request"}
 
 _TRANSIENT_TYPES = frozenset({"internal", "dependency_error", "concurrency"})
 _CONNECTION_KEYS = frozenset(
     {"connection_is_defunct", "access_token_expired", "connection_not_ready"}
 )
+# What a run may print on exit 0 in place of its output: an API error body.
+_RUN_ERROR_KEYS = frozenset({"error", "actionRunId"})
 
+# Membrane's own wording, at the start of a line ("Error: Not logged in.") or
+# its login command; an upstream "401 Unauthorized" is not a lost login.
 _NOT_LOGGED_IN = re.compile(
-    r"not logged in|not authenticated|login required|please log ?in|"
-    r"membrane login|unauthori[sz]ed",
-    re.IGNORECASE,
+    r"^[^\S\n]*(?:error:\s*)?(?:you are\s+)?not logged in\b|`?membrane login\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A refused login, from a command that talks to Membrane's API only: there a
+# 401 is Membrane's own answer ("run `membrane login --tenant` again").
+_UNAUTHORIZED = re.compile(r"\b401\b|\bunauthori[sz]ed\b", re.IGNORECASE)
+# Membrane's state name, or its "Connection ID is not ready" line.
+_NOT_READY = re.compile(
+    r"\bCLIENT_ACTION_REQUIRED\b|"
+    r"^[^\S\n]*(?i:error:\s*)?(?i:connection)\s+(?:(?P<id>[\w.:-]{1,200})\s+)?"
+    r"(?i:is\s+not\s+ready)\b",
+    re.MULTILINE,
 )
 _NOT_FOUND = re.compile(r"not found|does not exist|no such", re.IGNORECASE)
-_NOT_READY = re.compile(
-    r"CLIENT_ACTION_REQUIRED|not ready|disconnected|reconnect", re.IGNORECASE
+# For commands that may quote another app: only Membrane's own objects.
+_MEMBRANE_NOT_FOUND = re.compile(
+    r"^[^\S\n]*(?:error:\s*)?(?:action|connection|connector)\b[^\n]{0,200}?"
+    r"\b(?:not found|does not exist)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Failures that pass: Node's network error codes and messages, HTTP 429/5xx as
+# HTTP clients word them, and rate limits.
+_TRANSIENT_TEXT = re.compile(
+    r"\b(?:ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT|"
+    r"EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EPIPE|UND_ERR_CONNECT_TIMEOUT|"
+    r"UND_ERR_SOCKET)\b|socket hang up|fetch failed|network error|"
+    r"\btimeout of \d+ ?ms exceeded|"
+    r"\b(?:status(?: code)?|HTTP)[ :]{1,3}(?:429|50[0-4])\b|"
+    r"\b(?:429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|"
+    r"503 Service Unavailable|504 Gateway Time-?out)\b|"
+    r"too many requests|rate limit",
+    re.IGNORECASE,
 )
 # npm's own failures to fetch or start the CLI package (the npx fallback):
 # npm's error lines, or an npm error code on a line about npm or its registry
@@ -81,26 +122,18 @@ _NPM_FAILURE = re.compile(
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
-class TransientCommandError(CommandFailedError):
-    """A CLI failure that may pass when the same call is repeated.
-
-    A crash (killed by a signal), an internal or dependency error, a rate limit,
-    or an exit code without any recognisable cause.
-    """
-
-    retryable = True
-
-
 def is_transient(error: BaseException) -> bool:
     """Tell whether a read may be retried after this error."""
-    if isinstance(error, OutputParseError):
-        return True
     return isinstance(error, CallError) and error.retryable
 
 
 def excerpt(text: str) -> str:
-    """Return a redacted, shortened, single-spaced excerpt of CLI output."""
-    cleaned = " ".join(redact(text).split())
+    """Return a redacted, shortened, single-spaced excerpt of CLI output.
+
+    Control and bidi characters go too: an excerpt ends up on a terminal and
+    in front of the model.
+    """
+    cleaned = " ".join(HIDDEN_CHARACTERS.sub(" ", redact(text)).split())
     if len(cleaned) <= _EXCERPT:
         return cleaned
     return cleaned[: _EXCERPT - 1] + "…"
@@ -160,11 +193,11 @@ def failure_of(call: CompletedCall, label: str) -> MembranePusherError:
         The error to raise.
     """
     if call.returncode < 0:
-        return TransientCommandError(
+        return _command_failed(
+            call,
             f"`membrane {label}` was killed by signal {-call.returncode}.",
-            hint="Try again; if it keeps happening, check the machine's memory.",
-            exit_code=call.returncode,
-            stderr=excerpt(call.stderr),
+            "Try again; if it keeps happening, check the machine's memory.",
+            retryable=True,
         )
 
     npm_failure = _npx_failure(call)
@@ -181,12 +214,45 @@ def failure_of(call: CompletedCall, label: str) -> MembranePusherError:
         return from_text
 
     detail = excerpt(call.stderr) or excerpt(call.stdout) or "no message"
-    return TransientCommandError(
+    if _TRANSIENT_TEXT.search(f"{call.stderr}\n{call.stdout}"):
+        return _command_failed(
+            call,
+            f"`membrane {label}` failed: {detail}",
+            _PASSING_HINT,
+            retryable=True,
+        )
+    return _command_failed(
+        call,
         f"`membrane {label}` failed with exit code {call.returncode}: {detail}",
-        hint="Try again; run the same command in a terminal to see more.",
-        exit_code=call.returncode,
-        stderr=excerpt(call.stderr),
+        f"Run `membrane {label}` in a terminal to see why, and check that "
+        "MEMBRANE_CLI (or PATH) names the Membrane CLI.",
     )
+
+
+def run_error_of(
+    call: CompletedCall, value: Any, label: str
+) -> MembranePusherError | None:
+    """Return the failure a run reported on exit 0, if its answer is one.
+
+    A run that prints `{"error": {type, key, message, data}, "actionRunId": ...}`
+    and no `output` failed, whatever its exit code says.
+
+    Args:
+        call: The finished call.
+        value: Its parsed stdout.
+        label: The command's name.
+
+    Returns:
+        The error to raise, or None when the answer is an output.
+    """
+    if not isinstance(value, Mapping) or "output" in value:
+        return None
+    if not isinstance(value.get("error"), Mapping) or not set(value) <= _RUN_ERROR_KEYS:
+        return None
+    body = _error_body(value)
+    if body is None:
+        return None
+    return _from_body(body, call, label)
 
 
 def connection_not_ready(
@@ -195,8 +261,8 @@ def connection_not_ready(
     url: str | None,
 ) -> ConnectionNotReadyError:
     """Build the error of a connection that cannot be used now."""
-    shown = connection_id or "The connection"
-    message = f"Connection {shown} is not ready (state: {state or 'unknown'})."
+    subject = f"Connection {connection_id}" if connection_id else "The connection"
+    message = f"{subject} is not ready (state: {state or 'unknown'})."
     if url:
         hint = f"Open {url} to finish connecting, then try again."
     else:
@@ -237,7 +303,8 @@ def _from_body(
     if body.key == "not_authenticated":
         return NotLoggedInError(f"Membrane says: {message}", hint=LOGIN_HINT)
 
-    if body.type == "connection" or body.key in _CONNECTION_KEYS:
+    rate_limited = body.key == "rate_limit_exceeded"
+    if (body.type == "connection" and not rate_limited) or body.key in _CONNECTION_KEYS:
         details = data if isinstance(data, Mapping) else {}
         client_action = details.get("clientAction")
         url = client_action.get("uiUrl") if isinstance(client_action, Mapping) else None
@@ -267,14 +334,27 @@ def _from_body(
             action_run_id=body.action_run_id,
         )
 
-    error_class = CommandFailedError
-    if body.type in _TRANSIENT_TYPES or body.key == "rate_limit_exceeded":
-        error_class = TransientCommandError
-    return error_class(
+    if body.type in _TRANSIENT_TYPES or rate_limited:
+        return _command_failed(
+            call, f"`membrane {label}` failed: {message}", _PASSING_HINT, retryable=True
+        )
+    return _command_failed(
+        call,
         f"`membrane {label}` failed: {message}",
-        hint="Check the arguments, then try again.",
+        "Check the arguments, then try again.",
+    )
+
+
+def _command_failed(
+    call: CompletedCall, message: str, hint: str, *, retryable: bool = False
+) -> CommandFailedError:
+    """Build a `CommandFailedError` carrying the call's exit code and stderr."""
+    return CommandFailedError(
+        message,
+        hint=hint,
         exit_code=call.returncode,
-        stderr=stderr,
+        stderr=excerpt(call.stderr),
+        retryable=retryable,
     )
 
 
@@ -298,14 +378,19 @@ def _from_text(call: CompletedCall, label: str) -> MembranePusherError | None:
     text = f"{call.stderr}\n{call.stdout}"
     shown = excerpt(call.stderr) or excerpt(call.stdout)
 
-    if _NOT_LOGGED_IN.search(text):
+    upstream = label in _UPSTREAM_LABELS
+    if _NOT_LOGGED_IN.search(text) or (not upstream and _UNAUTHORIZED.search(text)):
         return NotLoggedInError("The Membrane CLI is not logged in.", hint=LOGIN_HINT)
 
-    if _NOT_READY.search(text):
+    not_ready = _NOT_READY.search(text)
+    if not_ready is not None:
         url = _URL.search(text)
-        return connection_not_ready(None, "not ready", url.group(0) if url else None)
+        return connection_not_ready(
+            not_ready.group("id"), "not ready", url.group(0) if url else None
+        )
 
-    if _NOT_FOUND.search(text):
+    not_found = _MEMBRANE_NOT_FOUND if upstream else _NOT_FOUND
+    if not_found.search(text):
         return NotFoundError(
             f"`membrane {label}`: {shown}",
             hint=_not_found_hint(label),

@@ -1,9 +1,10 @@
 """CLI call plans: the argv of each `membrane` command and how to read its answer.
 
 A `Plan` bundles the arguments of one CLI call, the conversion of its
-completed process into a model (or an error), and whether it is a read that
-may be retried. Plans are plain data, shared by the sync and async halves of
-`MembraneClient`; nothing here starts a process.
+completed process into a model (or an error), whether it is a read that
+may be retried, and the subject its log line names. Plans are plain data,
+shared by the sync and async halves of `MembraneClient`; nothing here starts a
+process.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from membrane_pusher.membrane.parsing import (
     connection_not_ready,
     failure_of,
     parse_json_output,
+    run_error_of,
     try_json,
 )
 
 if TYPE_CHECKING:
+    from membrane_pusher.membrane.models import ProxyRequest
     from membrane_pusher.membrane.runner import CompletedCall
 
 __all__ = [
@@ -60,15 +63,29 @@ ModelT = TypeVar("ModelT", Connection, Action, ConnectorHit)
 _UPSTREAM_FAILED = re.compile(r"Request failed with status (\d{3})")
 _UPSTREAM_STATUS = re.compile(r"\bstatus:?\s+(\d{3})\b", re.IGNORECASE)
 
+# Longest free-text subject (an intent, a query) shown in a log line.
+_SUBJECT_CHARS = 80
+
 
 @dataclass(frozen=True)
 class Plan(Generic[T]):
-    """One CLI call: its arguments, how to read its result, whether to retry."""
+    """One CLI call: its arguments, how to read its result, whether to retry.
+
+    `wait_limit` is set on polls bounded by a caller's deadline: the seconds
+    the CLI was told to wait. The client then gives the call that long (at
+    most its own timeout) plus a margin, and runs it once: the caller decides
+    whether to ask again.
+
+    `subject` names what the call is about in its log line (an action and a
+    connection, `METHOD path`, an intent); it is redacted when logged.
+    """
 
     args: list[str]
     label: str
     convert: Callable[[CompletedCall], T]
     read: bool
+    wait_limit: float | None = None
+    subject: str = ""
 
 
 def require_ready(connection: Connection) -> Connection:
@@ -126,14 +143,18 @@ def connection_list_plan() -> Plan[list[Connection]]:
     )
 
 
-def connection_get_plan(connection_id: str, *, wait: bool) -> Plan[Connection]:
-    """Plan `membrane connection get ID [--wait] --json`."""
+def connection_get_plan(
+    connection_id: str, *, wait: bool, timeout: float | None = None
+) -> Plan[Connection]:
+    """Plan `membrane connection get ID [--wait [--timeout=N]] --json`."""
     label = "connection get"
     return Plan(
-        commands.connection_get_args(connection_id, wait=wait),
+        commands.connection_get_args(connection_id, wait=wait, timeout=timeout),
         label,
         lambda call: _single_connection(_json(call, label), label),
         read=True,
+        wait_limit=max(0.0, timeout) if wait and timeout is not None else None,
+        subject=connection_id,
     )
 
 
@@ -145,16 +166,22 @@ def search_plan(query: str) -> Plan[list[ConnectorHit]]:
         label,
         lambda call: _list_of(ConnectorHit, _json(call, label), label),
         read=True,
+        subject=_quoted(query),
     )
 
 
 def connect_plan(connector_id: str) -> Plan[Connection]:
-    """Plan `membrane connect --connectorId=ID --json`; not retried."""
+    """Plan `membrane connect --connectorId=ID --json`; not retried.
+
+    The connection comes back in whatever state it is: a new one may still
+    need the user (`CLIENT_ACTION_REQUIRED`, with the URL to open), and the
+    caller decides whether to wait for it.
+    """
     label = "connect"
     return Plan(
         commands.connect_args(connector_id),
         label,
-        lambda call: require_ready(_single_connection(_json(call, label), label)),
+        lambda call: _single_connection(_json(call, label), label),
         read=False,
     )
 
@@ -169,6 +196,7 @@ def action_list_plan(
         label,
         lambda call: _list_of(Action, _json(call, label), label),
         read=True,
+        subject=f"{_quoted(intent)} on {connection_id}",
     )
 
 
@@ -185,27 +213,21 @@ def run_plan(
         value = _json(call, label)
         if isinstance(value, Mapping) and "output" in value:
             return _model(RunResult, value, label)
+        failure = run_error_of(call, value, label)
+        if failure is not None:
+            raise failure
         # A CLI that prints the output alone: keep it exactly, falsy or not.
         return RunResult(output=value)
 
     args = commands.run_args(action_id, connection_id, payload, form=form)
-    return Plan(args, label, convert, read=False)
+    subject = f"{action_id} on {connection_id}"
+    return Plan(args, label, convert, read=False, subject=subject)
 
 
-def request_plan(
-    connection_id: str,
-    path: str,
-    *,
-    method: str,
-    headers: Mapping[str, str] | None,
-    query: Mapping[str, str] | None,
-    body: Any,
-) -> Plan[ProxyResponse]:
+def request_plan(request: ProxyRequest) -> Plan[ProxyResponse]:
     """Plan `membrane request`; retried only for GET."""
     label = "request"
-    args = commands.request_args(
-        connection_id, path, method=method, headers=headers, query=query, body=body
-    )
+    args = commands.request_args(request)
 
     def convert(call: CompletedCall) -> ProxyResponse:
         upstream = _UPSTREAM_FAILED.search(call.stderr)
@@ -221,7 +243,8 @@ def request_plan(
         status = int(reported.group(1)) if reported else 200
         return ProxyResponse(status=status, body=response_body)
 
-    return Plan(args, label, convert, read=method.upper() == "GET")
+    subject = f"{request.method.upper()} {request.path} on {request.connection_id}"
+    return Plan(args, label, convert, read=request.is_read, subject=subject)
 
 
 # ----- conversion helpers -------------------------------------------------------
@@ -270,9 +293,20 @@ def _list_of(model: type[ModelT], value: Any, label: str) -> list[ModelT]:
 
 
 def _shape_error(label: str, error: Exception) -> OutputParseError:
-    """Build the error of JSON that does not have the expected shape."""
+    """Build the error of JSON that does not have the expected shape.
+
+    Not retryable: the same CLI answers with the same shape.
+    """
     first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
     return OutputParseError(
         f"`membrane {label}` printed JSON of an unexpected shape ({first_line}).",
         hint="Check the CLI version with `membrane --version`.",
+        retryable=False,
     )
+
+
+def _quoted(text: str) -> str:
+    """Quote a free-text subject, cut to a log line's length."""
+    if len(text) > _SUBJECT_CHARS:
+        text = text[: _SUBJECT_CHARS - 1] + "…"
+    return f'"{text}"'

@@ -3,28 +3,32 @@
 Every call:
 
 * starts from an argv list, never through a shell, with stdin closed;
-* is checked first: a NUL character or an element too large for the kernel
-  (`MAX_ARG_STRLEN`, 128 KiB on Linux) fails before any process starts;
+* is checked first: a NUL character, text that is not valid Unicode (a lone
+  UTF-16 surrogate, as a cut emoji leaves) or an element too large for the
+  kernel (`MAX_ARG_STRLEN`, 128 KiB on Linux) fails before any process starts;
 * runs in its own process group (`start_new_session`), so a timeout or the
   cancellation of the awaiting task kills the CLI *and* everything it started
   (`npx` -> `node` -> workers), and the process is always reaped;
-* waits for one of `max_concurrency` slots (a threading semaphore for sync
-  calls, an asyncio semaphore per event loop for async calls).
+* waits for one of `max_concurrency` slots, one bound for sync threads and
+  every event loop together (`slots.Slots`).
+
+The runner logs the redacted argv at DEBUG; the one INFO line of a call is the
+client's, which knows what the call was about and how it ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
+import re
 import signal
 import subprocess
-import threading
 import time
-import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.errors import (
     CLINotFoundError,
@@ -32,6 +36,8 @@ from membrane_pusher.errors import (
     InputTooLargeError,
     InvalidArgumentsError,
 )
+from membrane_pusher.json_text import format_path
+from membrane_pusher.membrane.slots import Slots
 from membrane_pusher.redaction import redact_argv
 
 if TYPE_CHECKING:
@@ -57,6 +63,10 @@ MAX_ARGV_BYTES = 1024 * 1024
 
 # How long to wait for pipes to drain after the process group was killed.
 _DRAIN_SECONDS = 2.0
+
+# Options whose value is JSON: a bad character there is named by its JSON path.
+_JSON_OPTIONS = {"--input=": "", "--data=": "body"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,8 @@ def check_argv(argv: Sequence[str]) -> None:
         argv: The full argv.
 
     Raises:
-        InvalidArgumentsError: When an element contains a NUL character.
+        InvalidArgumentsError: When an element contains a NUL character or
+            text that cannot be encoded as UTF-8 (a lone surrogate).
         InputTooLargeError: When an element, or the whole argv, is too large.
     """
     total = 0
@@ -100,7 +111,10 @@ def check_argv(argv: Sequence[str]) -> None:
                 ],
                 hint="Remove the NUL (\\u0000) characters and call again.",
             )
-        size = len(element.encode("utf-8", errors="surrogatepass"))
+        try:
+            size = len(element.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise InvalidArgumentsError([_surrogate_problem(index, element)]) from None
         if size > MAX_ARG_BYTES:
             raise InputTooLargeError(
                 f"One command-line argument would be {size} bytes; the limit is "
@@ -116,6 +130,62 @@ def check_argv(argv: Sequence[str]) -> None:
         )
 
 
+def _surrogate_problem(index: int, element: str) -> str:
+    """Describe a lone surrogate in an argv element, by JSON path when possible."""
+    found = _SURROGATE.search(element)
+    code = f"U+{ord(found.group(0)):04X}" if found else "a character"
+    problem = (
+        f"contains {code}, half of a UTF-16 surrogate pair, which is not valid "
+        "Unicode (an emoji cut in two?); remove it or send the whole character"
+    )
+    return f"{_where(index, element)}: {problem}"
+
+
+def _where(index: int, element: str) -> str:
+    """Name the place of the first lone surrogate in an argv element."""
+    for prefix, root in _JSON_OPTIONS.items():
+        if not element.startswith(prefix):
+            continue
+        try:
+            value = json.loads(element[len(prefix) :])
+        except ValueError:
+            break
+        path = _surrogate_path(value)
+        if path is not None:
+            return format_path((root, *path) if root else path)
+        break
+    if not element.startswith("--") or "=" not in element:
+        return f"argument {index}"
+    option, _, option_value = element[2:].partition("=")
+    name = option_value.partition("=")[0]
+    if option == "query" and not _SURROGATE.search(name):
+        return format_path((option, name))
+    return option
+
+
+def _surrogate_path(value: Any) -> tuple[Any, ...] | None:
+    """Return the path of the first string (or key) holding a lone surrogate."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path
+        elif isinstance(item, dict):
+            children = []
+            for key, child in item.items():
+                if _SURROGATE.search(key):
+                    return path
+                children.append((child, (*path, key)))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(
+                (child, (*path, position))
+                for position, child in reversed(list(enumerate(item)))
+            )
+    return None
+
+
 class ProcessRunner:
     """Runs CLI processes with timeouts, process groups and a concurrency bound."""
 
@@ -128,8 +198,8 @@ class ProcessRunner:
         """Create the runner.
 
         Args:
-            max_concurrency: The most CLI processes alive at once, per mode
-                (sync threads, and each event loop).
+            max_concurrency: The most CLI processes alive at once, sync and
+                async calls together.
             env: Variables laid over the current environment for each process.
 
         Raises:
@@ -139,11 +209,7 @@ class ProcessRunner:
             raise ValueError("max_concurrency must be at least 1")
         self.max_concurrency = max_concurrency
         self.env_overlay = dict(env or {})
-        self._sync_slots = threading.BoundedSemaphore(max_concurrency)
-        self._async_slots: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, asyncio.Semaphore
-        ] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self.slots = Slots(max_concurrency)
 
     def environment(self) -> dict[str, str]:
         """Return the environment of the next process (read at each call)."""
@@ -173,7 +239,7 @@ class ProcessRunner:
         check_argv(argv)
         self._log_start(argv)
 
-        with self._sync_slots:
+        with self.slots.hold():
             started = time.monotonic()
             process = self._spawn(argv)
             try:
@@ -181,21 +247,13 @@ class ProcessRunner:
             except subprocess.TimeoutExpired:
                 _kill_group(process.pid)
                 _drain(process)
-                self._log_end(label, "timeout", started)
                 raise _timeout_error(label, time_limit) from None
             except BaseException:
                 _kill_group(process.pid)
                 _drain(process)
                 raise
 
-        return self._finish(
-            argv=argv,
-            label=label,
-            started=started,
-            returncode=process.returncode,
-            stdout=stdout,
-            stderr=stderr,
-        )
+        return _completed(argv, started, process.returncode, stdout, stderr)
 
     async def arun(
         self, argv: Sequence[str], *, time_limit: float, label: str
@@ -222,7 +280,7 @@ class ProcessRunner:
         check_argv(argv)
         self._log_start(argv)
 
-        async with self._slots_for_running_loop():
+        async with self.slots.ahold():
             started = time.monotonic()
             try:
                 process = await asyncio.create_subprocess_exec(
@@ -241,21 +299,13 @@ class ProcessRunner:
                     stdout, stderr = await process.communicate()
             except TimeoutError:
                 await _akill(process)
-                self._log_end(label, "timeout", started)
                 raise _timeout_error(label, time_limit) from None
             except BaseException:
                 await _akill(process)
                 raise
 
         returncode = process.returncode if process.returncode is not None else -1
-        return self._finish(
-            argv=argv,
-            label=label,
-            started=started,
-            returncode=returncode,
-            stdout=stdout,
-            stderr=stderr,
-        )
+        return _completed(argv, started, returncode, stdout, stderr)
 
     def _spawn(self, argv: Sequence[str]) -> subprocess.Popen[bytes]:
         """Start the process in a new session, or explain why it cannot start."""
@@ -271,48 +321,24 @@ class ProcessRunner:
         except OSError as error:
             raise _not_startable(argv, error) from error
 
-    def _slots_for_running_loop(self) -> asyncio.Semaphore:
-        """Return this event loop's semaphore (each loop needs its own)."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            slots = self._async_slots.get(loop)
-            if slots is None:
-                slots = asyncio.Semaphore(self.max_concurrency)
-                self._async_slots[loop] = slots
-            return slots
-
-    def _finish(
-        self,
-        *,
-        argv: Sequence[str],
-        label: str,
-        started: float,
-        returncode: int,
-        stdout: bytes,
-        stderr: bytes,
-    ) -> CompletedCall:
-        """Log the end of a call and build its record."""
-        duration_ms = self._log_end(label, str(returncode), started)
-        return CompletedCall(
-            argv=tuple(argv),
-            returncode=returncode,
-            stdout=stdout.decode("utf-8", errors="replace"),
-            stderr=stderr.decode("utf-8", errors="replace"),
-            duration_ms=duration_ms,
-        )
-
     @staticmethod
     def _log_start(argv: Sequence[str]) -> None:
         """Log the redacted argv at DEBUG level."""
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("membrane argv: %s", redact_argv(argv))
 
-    @staticmethod
-    def _log_end(label: str, outcome: str, started: float) -> float:
-        """Log the one INFO line of a call and return its duration in ms."""
-        duration_ms = (time.monotonic() - started) * 1000
-        logger.info("membrane %s: exit=%s in %.0f ms", label, outcome, duration_ms)
-        return duration_ms
+
+def _completed(
+    argv: Sequence[str], started: float, returncode: int, stdout: bytes, stderr: bytes
+) -> CompletedCall:
+    """Build the record of a finished process."""
+    return CompletedCall(
+        argv=tuple(argv),
+        returncode=returncode,
+        stdout=stdout.decode("utf-8", errors="replace"),
+        stderr=stderr.decode("utf-8", errors="replace"),
+        duration_ms=(time.monotonic() - started) * 1000,
+    )
 
 
 def _kill_group(pid: int) -> None:

@@ -9,12 +9,15 @@ copy there, so the loader falls back to the checkout's `prompts/` folder.
 Placeholders are `{name}`; literal braces are written `{{` and `}}`.
 
 ```python
-from membrane_pusher.prompts import load_prompt
+from membrane_pusher.prompts import load_prompt, prompt_variables
 
+assert prompt_variables("pusher_operator") == ["tool_names"]
 system = load_prompt(
-    "pusher_operator", app_id="12345", connection_id="con_1", tools="- ..."
+    "pusher_operator", tool_names="pusher_trigger_event, pusher_list_channels"
 )
 ```
+
+(tests/cli/test_prompts.py runs this example.)
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ The direct transport needs the app id, key, secret and a host: either an
 explicit host (self-hosted servers such as soketi), a cluster
 (`api-{cluster}.pusher.com`), or one URL `http(s)://key:secret@host[:port]/apps/ID`.
 
-Environment variables: `PUSHER_APP_ID`, `PUSHER_KEY` (or `PUSHER_APP_KEY`),
+Environment variables: `PUSHER_APP_ID` (`MEMBRANE_PUSHER_APP_ID` wins over it),
+`PUSHER_KEY` (or `PUSHER_APP_KEY`),
 `PUSHER_SECRET` (or `PUSHER_APP_SECRET`), `PUSHER_HOST`, `PUSHER_PORT`,
 `PUSHER_CLUSTER`, `PUSHER_USE_TLS`, and `PUSHER_URL`.
 """
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "APP_ID_ENV_VARS",
     "APP_ID_HINT",
     "DEFAULT_CLUSTER",
     "PusherSettings",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 DEFAULT_CLUSTER = "mt1"
+# Where the app id may come from when none is given; the first one set wins.
+APP_ID_ENV_VARS = ("MEMBRANE_PUSHER_APP_ID", "PUSHER_APP_ID")
 APP_ID_HINT = (
     "Pass app_id= to PusherToolkit (or --app-id on the command line), or set the "
     "PUSHER_APP_ID environment variable; the id is on the Pusher dashboard under "
@@ -49,22 +53,34 @@ _TRUE = {"1", "true", "yes", "on"}
 def resolve_app_id(
     app_id: str | int | None = None, env: Mapping[str, str] | None = None
 ) -> str | None:
-    """Return the configured app id (argument first, then `PUSHER_APP_ID`).
+    """Return the configured app id, or None when there is none.
+
+    The argument wins; then env `MEMBRANE_PUSHER_APP_ID`, then `PUSHER_APP_ID`
+    (empty values count as unset).
 
     Raises:
-        ConfigurationError: When the id given is not a valid app id.
+        ConfigurationError: When the id found is not a valid app id.
     """
-    environment = os.environ if env is None else env
-    value = app_id if app_id not in (None, "") else environment.get("PUSHER_APP_ID")
-    if value in (None, ""):
+    text = str(app_id).strip() if app_id is not None else ""
+    if not text:
+        text = _app_id_from_env(os.environ if env is None else env)
+    if not text:
         return None
-    text = str(value).strip()
     if not _APP_ID.fullmatch(text):
         raise ConfigurationError(
             f"The Pusher app id {text!r} is not valid.",
             hint="App ids are letters, digits, '_' or '-' (Pusher's are digits).",
         )
     return text
+
+
+def _app_id_from_env(environment: Mapping[str, str]) -> str:
+    """Return the first app id set in the environment, or ""."""
+    for name in APP_ID_ENV_VARS:
+        value = environment.get(name, "").strip()
+        if value:
+            return value
+    return ""
 
 
 def require_app_id(

@@ -9,8 +9,12 @@ channel names use `[A-Za-z0-9_\-=@,.;]` and are at most 164 characters
 including their prefix; event names are at most 200 characters of single-line
 text (no control characters: a CR, LF or NUL could split or cut the event on
 its way to subscribers, whose libraries expect a plain name); event data is
-at most 10,240 bytes (UTF-8 of the encoded string); one trigger reaches at most
-100 channels and one batch holds at most 10 events.
+at most 10,240 bytes (UTF-8 of the encoded string, or of the encrypted envelope
+on `private-encrypted-` channels); one trigger reaches at most 100 channels and
+one batch holds at most 10 events.
+
+Text must be valid Unicode: a lone surrogate (which JSON can carry as `\ud800`)
+has no UTF-8 form, so it could be neither signed nor sent.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import json
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
+
+from membrane_pusher.pusher import encryption
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -30,6 +36,7 @@ __all__ = [
     "MAX_CHANNELS_PER_TRIGGER",
     "MAX_CHANNEL_NAME_LENGTH",
     "MAX_DATA_BYTES",
+    "MAX_ENCRYPTED_PLAINTEXT_BYTES",
     "MAX_EVENTS_PER_BATCH",
     "MAX_EVENT_NAME_LENGTH",
     "MAX_USER_ID_LENGTH",
@@ -40,13 +47,16 @@ __all__ = [
     "channels_problems",
     "data_problems",
     "encode_data",
+    "encryption_unavailable_problem",
     "event_name_problems",
     "info_problems",
     "is_cache_channel",
+    "is_encrypted_channel",
     "is_presence_channel",
     "list_info_problems",
     "socket_id_problems",
     "unknown_argument_problems",
+    "unknown_field_problems",
     "user_id_problems",
 ]
 
@@ -56,6 +66,8 @@ MAX_EVENT_NAME_LENGTH = 200
 MAX_DATA_BYTES = 10_240
 MAX_CHANNELS_PER_TRIGGER = 100
 MAX_EVENTS_PER_BATCH = 10
+# The most plaintext that still fits in MAX_DATA_BYTES once encrypted.
+MAX_ENCRYPTED_PLAINTEXT_BYTES = encryption.max_plaintext_bytes(MAX_DATA_BYTES)
 # Pusher's presence documentation caps user ids at 128 characters; with the
 # 16-character `#server-to-user-` prefix the channel stays within 164.
 MAX_USER_ID_LENGTH = 128
@@ -90,14 +102,20 @@ def is_cache_channel(channel: str) -> bool:
     return channel.startswith(CACHE_PREFIXES)
 
 
+def is_encrypted_channel(channel: Any) -> bool:
+    """Tell whether a channel is end-to-end encrypted (`private-encrypted-`)."""
+    return isinstance(channel, str) and channel.startswith(ENCRYPTED_PREFIX)
+
+
 def channel_name_problems(
-    path: str, channel: Any, *, in_url: bool = False
+    path: str, channel: Any, *, noun: str = "channel name", in_url: bool = False
 ) -> list[str]:
-    """Check one channel name.
+    """Check one channel name (or a text held to the same rules).
 
     Args:
         path: The JSON path of the value, for the messages.
         channel: The value the caller gave.
+        noun: What the value is called in the messages, e.g. `"prefix"`.
         in_url: Whether the name becomes a URL path segment, where names made
             only of dots would change the path.
 
@@ -105,32 +123,30 @@ def channel_name_problems(
         One line per broken rule.
     """
     if not isinstance(channel, str):
-        return [f"{path}: a channel name must be a string"]
+        return [f"{path}: a {noun} must be a string"]
+    valid_characters = _CHANNEL_PATTERN.fullmatch(channel) is not None
+    not_unicode = None if valid_characters else _not_unicode_problem(path, channel)
+    if not_unicode:
+        return [not_unicode]
     if channel.startswith(SERVER_TO_USER_PREFIX):
         return [
             (
-                f"{path}: channel names starting with '{SERVER_TO_USER_PREFIX}' are "
+                f"{path}: a {noun} starting with '{SERVER_TO_USER_PREFIX}' is "
                 "reserved for sending to a user; use the send-to-user call instead"
             )
         ]
     if not channel:
-        return [f"{path}: a channel name cannot be empty"]
+        return [f"{path}: a {noun} cannot be empty"]
 
-    problems: list[str] = []
-    if not _CHANNEL_PATTERN.fullmatch(channel):
-        bad = "".join(sorted(set(_BAD_CHARACTERS.findall(channel))))
-        problems.append(
-            f"{path}: channel name {_quote(channel)} has characters Pusher does not "
-            f"allow ({_quote(bad)}); allowed are letters, digits and _ - = @ , . ;"
-        )
+    problems = [] if valid_characters else _character_problems(path, noun, channel)
     if len(channel) > MAX_CHANNEL_NAME_LENGTH:
         problems.append(
-            f"{path}: channel name is {len(channel)} characters; Pusher allows at "
+            f"{path}: {noun} is {len(channel)} characters; Pusher allows at "
             f"most {MAX_CHANNEL_NAME_LENGTH} including the prefix"
         )
     if in_url and set(channel) == {"."}:
         problems.append(
-            f"{path}: a channel name made only of dots cannot be used in a URL path"
+            f"{path}: a {noun} made only of dots cannot be used in a URL path"
         )
     return problems
 
@@ -144,7 +160,8 @@ def channels_problems(path: str, channels: Sequence[Any]) -> list[str]:
         problems.append(
             f"{path}: {len(channels)} channels given; Pusher allows at most "
             f"{MAX_CHANNELS_PER_TRIGGER} channels per trigger (nothing was split or "
-            "sent: make several calls of at most 100 channels)"
+            f"sent: make several calls of at most {MAX_CHANNELS_PER_TRIGGER} "
+            "channels)"
         )
     for index, channel in enumerate(channels):
         problems.extend(channel_name_problems(f"{path}[{index}]", channel))
@@ -156,8 +173,8 @@ def channels_problems(path: str, channels: Sequence[Any]) -> list[str]:
             f"{path}: encrypted channels ({ENCRYPTED_PREFIX}...) cannot be triggered "
             "together with other channels; trigger each encrypted channel alone"
         )
-    duplicates = sorted({c for c in names if names.count(c) > 1})
-    if duplicates:
+    if len(set(names)) < len(names):
+        duplicates = sorted({c for c in names if names.count(c) > 1})
         problems.append(f"{path}: channels listed twice: {', '.join(duplicates)}")
     return problems
 
@@ -168,6 +185,9 @@ def event_name_problems(path: str, event: Any) -> list[str]:
         return [f"{path}: an event name must be a string"]
     if not event:
         return [f"{path}: an event name cannot be empty"]
+    not_unicode = _not_unicode_problem(path, event)
+    if not_unicode:
+        return [not_unicode]
 
     problems: list[str] = []
     if len(event) > MAX_EVENT_NAME_LENGTH:
@@ -187,7 +207,7 @@ def event_name_problems(path: str, event: Any) -> list[str]:
         problems.append(
             f"{path}: '{CLIENT_EVENT_PREFIX}' events are client events, sent by "
             "subscribers over WebSocket, not by the server's REST API; choose a name "
-            "without the 'client-' prefix"
+            f"without the '{CLIENT_EVENT_PREFIX}' prefix"
         )
     if event.startswith(PROTOCOL_EVENT_PREFIXES):
         problems.append(
@@ -216,14 +236,36 @@ def encode_data(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def data_problems(path: str, data: Any) -> list[str]:
-    """Check event data: encodable and at most 10,240 bytes once encoded."""
+def data_problems(path: str, data: Any, *, encrypted: bool = False) -> list[str]:
+    """Check event data: valid text, at most 10,240 bytes once encoded.
+
+    Args:
+        path: The JSON path of the data, for the messages.
+        data: A string (sent as is) or any JSON value (sent JSON-encoded).
+        encrypted: Whether the data goes to a `private-encrypted-` channel,
+            where the limit applies to the encrypted envelope.
+    """
     try:
         encoded = encode_data(data)
     except (TypeError, ValueError) as error:
         return [f"{path}: data must be a string or a JSON value ({error})"]
+    try:
+        size = len(encoded.encode("utf-8"))
+    except UnicodeEncodeError:
+        return [_not_unicode_in_value(path, data)]
 
-    size = len(encoded.encode("utf-8", errors="surrogatepass"))
+    if encrypted:
+        sent = encryption.encrypted_size(size)
+        if sent <= MAX_DATA_BYTES:
+            return []
+        return [
+            (
+                f"{path}: payload too large: {sent} > {MAX_DATA_BYTES} bytes once "
+                f"encrypted for a {ENCRYPTED_PREFIX} channel ({size} bytes of data; "
+                f"at most {MAX_ENCRYPTED_PLAINTEXT_BYTES} fit); Pusher refuses this "
+                "with 413, so send less data or a reference to it"
+            )
+        ]
     if size <= MAX_DATA_BYTES:
         return []
     return [
@@ -235,12 +277,40 @@ def data_problems(path: str, data: Any) -> list[str]:
     ]
 
 
+def encryption_unavailable_problem(path: str, channel: str, *, has_key: bool) -> str:
+    """Explain why data for an encrypted channel cannot be sent as configured.
+
+    Args:
+        path: The JSON path of the channel, for the message.
+        channel: The `private-encrypted-` channel.
+        has_key: Whether a master key is configured (then PyNaCl is missing).
+    """
+    if has_key:
+        missing = f"PyNaCl is not installed ({encryption.ENCRYPTION_EXTRA})"
+    else:
+        missing = (
+            "no encryption master key is configured (a person must set "
+            f"{encryption.MASTER_KEY_ENV} to 32 random bytes in base64, or pass "
+            "encryption_master_key_base64=)"
+        )
+    return (
+        f"{path}: {_quote(channel)} is an end-to-end encrypted channel, so its data "
+        f"must be encrypted before it is sent, and {missing}; nothing was sent. "
+        f"Use a channel without the '{ENCRYPTED_PREFIX}' prefix, or ask for the "
+        "key to be configured"
+    )
+
+
 def socket_id_problems(path: str, socket_id: Any) -> list[str]:
     """Check a socket id (`123.456`); `None` means no exclusion."""
     if socket_id is None:
         return []
-    if isinstance(socket_id, str) and _SOCKET_ID_PATTERN.fullmatch(socket_id):
-        return []
+    if isinstance(socket_id, str):
+        if _SOCKET_ID_PATTERN.fullmatch(socket_id):
+            return []
+        not_unicode = _not_unicode_problem(path, socket_id)
+        if not_unicode:
+            return [not_unicode]
     return [
         (
             f"{path}: socket_id {_quote(socket_id)} is not a Pusher socket id; it must "
@@ -253,14 +323,11 @@ def user_id_problems(path: str, user_id: Any) -> list[str]:
     """Check a user id used in a URL path or a `#server-to-user-` channel."""
     if not isinstance(user_id, str) or not user_id:
         return [f"{path}: a user id must be a non-empty string"]
+    not_unicode = _not_unicode_problem(path, user_id)
+    if not_unicode:
+        return [not_unicode]
 
-    problems: list[str] = []
-    if not _CHANNEL_PATTERN.fullmatch(user_id):
-        bad = "".join(sorted(set(_BAD_CHARACTERS.findall(user_id))))
-        problems.append(
-            f"{path}: user id {_quote(user_id)} has characters that are not allowed "
-            f"({_quote(bad)}); allowed are letters, digits and _ - = @ , . ;"
-        )
+    problems = _character_problems(path, "user id", user_id)
     if len(user_id) > MAX_USER_ID_LENGTH:
         problems.append(
             f"{path}: user id is {len(user_id)} characters; Pusher allows at most "
@@ -269,6 +336,19 @@ def user_id_problems(path: str, user_id: Any) -> list[str]:
     if set(user_id) == {"."}:
         problems.append(f"{path}: a user id made only of dots is not allowed")
     return problems
+
+
+def _character_problems(path: str, noun: str, text: str) -> list[str]:
+    """Name the characters outside Pusher's channel-name set, if any."""
+    if _CHANNEL_PATTERN.fullmatch(text):
+        return []
+    bad = "".join(sorted(set(_BAD_CHARACTERS.findall(text))))
+    return [
+        (
+            f"{path}: {noun} {_quote(text)} has characters Pusher does not allow "
+            f"({_quote(bad)}); allowed are letters, digits and _ - = @ , . ;"
+        )
+    ]
 
 
 def info_problems(path: str, info: Iterable[str], channels: Sequence[str]) -> list[str]:
@@ -338,9 +418,68 @@ def unknown_argument_problems(
     ]
 
 
+def unknown_field_problems(path: str, value: Any, allowed: Iterable[str]) -> list[str]:
+    """Name every field of a nested object (a batch event) that is not allowed."""
+    if not isinstance(value, dict):
+        return []
+    allowed_names = set(allowed)
+    unknown = sorted(str(k) for k in value if k not in allowed_names)
+    return [f"{path}: unknown field {_quote(name)}" for name in unknown]
+
+
+def _not_unicode_problem(path: str, text: str) -> str | None:
+    """Describe the first lone surrogate of `text`, or `None` when it is valid."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        return (
+            f"{path}: the text is not valid Unicode (lone surrogate U+{code:04X} at "
+            f"position {error.start}); send proper UTF-8 text"
+        )
+    return None
+
+
+def _not_unicode_in_value(path: str, value: Any) -> str:
+    """Describe the first text inside a JSON value that is not valid Unicode."""
+    if isinstance(value, str):
+        return _not_unicode_problem(path, value) or f"{path}: not valid Unicode"
+    items: Iterable[tuple[str, Any]] = ()
+    if isinstance(value, dict):
+        for key in value:
+            problem = _not_unicode_problem(f"{path}[{_quote(str(key))}]", str(key))
+            if problem:
+                return f"{problem} (in a key)"
+        items = ((f"{path}.{key}", item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+    for where, item in items:
+        if _has_bad_text(item):
+            return _not_unicode_in_value(where, item)
+    return f"{path}: the text is not valid Unicode; send proper UTF-8 text"
+
+
+def _has_bad_text(value: Any) -> bool:
+    """Tell whether any string inside a JSON value has no UTF-8 form."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (TypeError, ValueError):
+        return False
+    return False
+
+
 def _quote(value: Any) -> str:
-    """Render a value for a message, cut to a readable length."""
+    """Render a value for a message, cut to a readable length.
+
+    Text without a UTF-8 form is shown with escapes, so the message stays valid.
+    """
     text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, default=str)
     if len(text) <= _MAX_QUOTED_CHARS:
         return text
     return text[: _MAX_QUOTED_CHARS - 3] + '..."'

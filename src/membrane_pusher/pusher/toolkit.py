@@ -3,7 +3,8 @@
 Building the tools:
 
 1. find the Pusher connection when none is given (`connection list`: exactly
-   one READY Pusher connection; the answer is cached with the action lists);
+   one READY Pusher connection, see `connection.py`; the id is cached with the
+   action lists and forgotten when a call on it says it is not READY);
 2. load the catalog actions of each intent, concurrently, de-duplicated and
    cached on disk per connection and intent (a warm build starts no process);
 3. convert them to tools with unique names that avoid the built-in names;
@@ -14,7 +15,6 @@ Building the tools:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Collection, Sequence  # noqa: TC003 - pydantic fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,17 +22,20 @@ from typing import TYPE_CHECKING, Any, Literal
 from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, Field
 
+from membrane_pusher import paths
 from membrane_pusher.errors import ConfigurationError, ConnectionNotReadyError
-from membrane_pusher.membrane.cache_files import read_json, write_json
+from membrane_pusher.pusher import encryption
 from membrane_pusher.pusher.config import PusherSettings, resolve_app_id
+from membrane_pusher.pusher.connection import choose_pusher_connection
+from membrane_pusher.pusher.connection_cache import ConnectionCache, ForgetfulClient
 from membrane_pusher.pusher.operations import BUILTIN_NAMES
 from membrane_pusher.pusher.tools import ConfirmCallback, builtin_tools
-from membrane_pusher.pusher.transports.direct import DirectTransport
 from membrane_pusher.pusher.transports.membrane_proxy import MembraneProxyTransport
 
 if TYPE_CHECKING:
+    from membrane_pusher.membrane.catalog import ActionCatalog
     from membrane_pusher.membrane.client import MembraneClient
-    from membrane_pusher.membrane.models import Action, Connection
+    from membrane_pusher.membrane.models import Action
     from membrane_pusher.pusher.transports.base import Transport
 
 __all__ = ["DEFAULT_INTENTS", "PusherToolkit"]
@@ -40,7 +43,6 @@ __all__ = ["DEFAULT_INTENTS", "PusherToolkit"]
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTENTS = ("trigger an event on a channel", "get channel information")
-_CONNECTION_CACHE = "pusher-connection"
 
 
 class PusherToolkit(BaseToolkit):
@@ -51,7 +53,8 @@ class PusherToolkit(BaseToolkit):
         intents: What to look for in the action catalog; `None` means
             `DEFAULT_INTENTS` with the membrane transport and no catalog with
             the direct one; `()` loads no catalog actions.
-        app_id: The Pusher app id; env `PUSHER_APP_ID` when omitted.
+        app_id: The Pusher app id; env `MEMBRANE_PUSHER_APP_ID`, then
+            `PUSHER_APP_ID`, when omitted.
         client: A `MembraneClient`; one is created when needed.
         transport: `"membrane"` (Membrane's proxy) or `"direct"` (signed HTTP).
         pusher_settings: Settings of the direct transport, or a `PUSHER_URL`;
@@ -62,7 +65,8 @@ class PusherToolkit(BaseToolkit):
         read_only: Keep only tools that change nothing.
         builtins: Add the built-in Pusher tools.
         refresh: Ignore cached action lists and connection (and rebuild them).
-        cache_ttl: Seconds a cached action list stays fresh.
+        cache_ttl: Seconds a cached action list (and the found connection)
+            stays fresh.
         cache_dir: Cache folder; env `MEMBRANE_PUSHER_CACHE_DIR` or the user
             cache folder when omitted.
         action_limit: The most actions per intent.
@@ -70,6 +74,11 @@ class PusherToolkit(BaseToolkit):
             calls (built-in terminate and raw non-GET; catalog actions of type
             `delete-data-record`); may be async.
         max_output_chars: Longest tool result shown to the model.
+        encryption_master_key_base64: The app's end-to-end encryption master
+            key (base64 of 32 bytes), needed to publish on
+            `private-encrypted-` channels; env
+            `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` when omitted. Data is
+            encrypted here, so neither Membrane nor Pusher sees it.
 
     NOTE: `read_only=True` keeps catalog tools whose Membrane action type only
     reads (`list-data-records`, `find-data-record-by-id`, ...; see
@@ -95,6 +104,7 @@ class PusherToolkit(BaseToolkit):
     action_limit: int | None = None
     confirm: ConfirmCallback | None = None
     max_output_chars: int = Field(default=4000, gt=0)
+    encryption_master_key_base64: str | None = Field(default=None, repr=False)
 
     # ----- public API ---------------------------------------------------------
 
@@ -105,35 +115,64 @@ class PusherToolkit(BaseToolkit):
             SetupError: When the CLI, the login, the connection or the
                 configuration needs a person.
         """
-        actions: list[Action] = []
-        connection_id = self.connection_id
-        if self._intents() or self._needs_connection():
-            connection_id = connection_id or self._find_connection()
-        if self._intents():
-            assert connection_id is not None  # noqa: S101 - found above
-            actions = self._catalog().load_intents(
-                connection_id,
-                list(self._intents()),
-                limit=self.action_limit,
-                refresh=self.refresh,
-            )
+        if not (self._intents() or self._needs_connection()):
+            return self._assemble([], self.connection_id)
+
+        connection_id, remembered = self.connection_id, False
+        if connection_id is None:
+            connection_id, remembered = self._find_connection()
+        try:
+            actions = self._load_actions(connection_id)
+        except ConnectionNotReadyError:
+            if not remembered:
+                raise
+            # The remembered connection needs the user again: look afresh.
+            self._connection_cache().forget()
+            connection_id, _ = self._find_connection()
+            actions = self._load_actions(connection_id)
         return self._assemble(actions, connection_id)
 
     async def aget_tools(self) -> list[BaseTool]:
         """Build every tool, loading the intents concurrently (async)."""
-        actions: list[Action] = []
-        connection_id = self.connection_id
-        if self._intents() or self._needs_connection():
-            connection_id = connection_id or await self._afind_connection()
-        if self._intents():
-            assert connection_id is not None  # noqa: S101 - found above
-            actions = await self._catalog().aload_intents(
-                connection_id,
-                list(self._intents()),
-                limit=self.action_limit,
-                refresh=self.refresh,
-            )
+        if not (self._intents() or self._needs_connection()):
+            return self._assemble([], self.connection_id)
+
+        connection_id, remembered = self.connection_id, False
+        if connection_id is None:
+            connection_id, remembered = await self._afind_connection()
+        try:
+            actions = await self._aload_actions(connection_id)
+        except ConnectionNotReadyError:
+            if not remembered:
+                raise
+            self._connection_cache().forget()
+            connection_id, _ = await self._afind_connection()
+            actions = await self._aload_actions(connection_id)
         return self._assemble(actions, connection_id)
+
+    # ----- catalog ------------------------------------------------------------
+
+    def _load_actions(self, connection_id: str) -> list[Action]:
+        """Load the catalog actions of every intent (none without intents)."""
+        if not self._intents():
+            return []
+        return self._catalog().load_intents(
+            connection_id,
+            list(self._intents()),
+            limit=self.action_limit,
+            refresh=self.refresh,
+        )
+
+    async def _aload_actions(self, connection_id: str) -> list[Action]:
+        """Async twin of `_load_actions`."""
+        if not self._intents():
+            return []
+        return await self._catalog().aload_intents(
+            connection_id,
+            list(self._intents()),
+            limit=self.action_limit,
+            refresh=self.refresh,
+        )
 
     # ----- assembly -----------------------------------------------------------
 
@@ -151,12 +190,19 @@ class PusherToolkit(BaseToolkit):
                     self._transport(connection_id),
                     confirm=self.confirm,
                     max_output_chars=self.max_output_chars,
+                    encryption_master_key=self._encryption_master_key(),
                 )
             )
         self._check_include(tools)
         kept = [tool for tool in tools if self._keeps(tool)]
         logger.debug("toolkit built %d tools (%d actions)", len(kept), len(actions))
         return kept
+
+    def _encryption_master_key(self) -> bytes | None:
+        """The master key for encrypted channels, from the field or the env."""
+        if self.encryption_master_key_base64:
+            return encryption.master_key_from_base64(self.encryption_master_key_base64)
+        return encryption.master_key_from_env()
 
     def _action_tools(
         self, actions: list[Action], connection_id: str
@@ -166,10 +212,11 @@ class PusherToolkit(BaseToolkit):
         from membrane_pusher.tools.naming import tool_name, unique_names  # noqa: PLC0415
 
         names = unique_names([tool_name(a) for a in actions], taken=BUILTIN_NAMES)
+        client = self._tool_client()
         return [
             action_tool(
                 action,
-                self._client(),
+                client,
                 connection_id,
                 name=name,
                 max_output_chars=self.max_output_chars,
@@ -208,6 +255,11 @@ class PusherToolkit(BaseToolkit):
     def _transport(self, connection_id: str | None) -> Transport:
         """Create the transport of the built-in tools."""
         if self.transport == "direct":
+            # Imported here: the default (membrane) transport never needs it.
+            from membrane_pusher.pusher.transports.direct import (  # noqa: PLC0415
+                DirectTransport,
+            )
+
             settings = self.pusher_settings
             if not isinstance(settings, PusherSettings):
                 settings = PusherSettings.build(app_id=self.app_id, url=settings)
@@ -215,7 +267,7 @@ class PusherToolkit(BaseToolkit):
         if connection_id is None:  # pragma: no cover - found before
             raise ConfigurationError("The membrane transport needs a connection.")
         return MembraneProxyTransport(
-            self._client(), connection_id, resolve_app_id(self.app_id)
+            self._tool_client(), connection_id, resolve_app_id(self.app_id)
         )
 
     # ----- connection discovery -------------------------------------------------
@@ -224,47 +276,40 @@ class PusherToolkit(BaseToolkit):
         """Whether the built-in tools need a Membrane connection."""
         return self.builtins and self.transport == "membrane"
 
-    def _find_connection(self) -> str:
-        """Find the one READY Pusher connection (cached)."""
-        cached = self._cached_connection()
+    def _find_connection(self) -> tuple[str, bool]:
+        """Find the one READY Pusher connection: its id, and whether remembered."""
+        cached = None if self.refresh else self._connection_cache().load()
         if cached:
-            return cached
-        connection_id = _choose_connection(self._client().list_connections())
-        self._store_connection(connection_id)
-        return connection_id
+            return cached, True
+        connection = choose_pusher_connection(self._client().list_connections())
+        self._connection_cache().store(connection.id)
+        return connection.id, False
 
-    async def _afind_connection(self) -> str:
-        """Find the one READY Pusher connection (cached; async)."""
-        cached = self._cached_connection()
+    async def _afind_connection(self) -> tuple[str, bool]:
+        """Async twin of `_find_connection`."""
+        cached = None if self.refresh else self._connection_cache().load()
         if cached:
-            return cached
-        connection_id = _choose_connection(await self._client().alist_connections())
-        self._store_connection(connection_id)
-        return connection_id
+            return cached, True
+        connections = await self._client().alist_connections()
+        connection = choose_pusher_connection(connections)
+        self._connection_cache().store(connection.id)
+        return connection.id, False
 
-    def _cached_connection(self) -> str | None:
-        """Return a fresh cached connection id, unless refreshing."""
-        if self.refresh:
-            return None
-        entry = read_json(self._connection_cache_path())
-        if entry is None:
-            return None
-        try:
-            if time.time() - float(entry["stored_at"]) < self.cache_ttl:
-                return str(entry["connection_id"])
-        except (KeyError, TypeError, ValueError):
-            logger.warning("ignoring an unreadable connection cache")
-        return None
-
-    def _store_connection(self, connection_id: str) -> None:
-        """Remember the discovered connection (best effort)."""
-        entry = {"connection_id": connection_id, "stored_at": time.time()}
-        write_json(self._connection_cache_path(), entry)
-
-    def _connection_cache_path(self) -> Path:
-        """Where the discovered connection is cached, per CLI and environment."""
+    def _connection_cache(self) -> ConnectionCache:
+        """The remembered connection, per CLI and environment."""
         scope = getattr(self._client(), "cache_scope", "default")
-        return _cache_root(self.cache_dir) / f"{_CONNECTION_CACHE}-{scope}.json"
+        folder = paths.cache_dir() if self.cache_dir is None else Path(self.cache_dir)
+        return ConnectionCache(folder, scope, self.cache_ttl)
+
+    def _tool_client(self) -> Any:
+        """The client the tools call.
+
+        With a discovered connection, a call that finds it not READY forgets
+        the remembered id, so the next build looks for the connection again.
+        """
+        if self.connection_id is not None:
+            return self._client()
+        return ForgetfulClient(self._client(), self._connection_cache())
 
     # ----- lazily created collaborators ----------------------------------------
 
@@ -283,60 +328,10 @@ class PusherToolkit(BaseToolkit):
         client: MembraneClient = self.client
         return client
 
-    def _catalog(self) -> Any:
+    def _catalog(self) -> ActionCatalog:
         """The action catalog over the client, with this toolkit's cache."""
         from membrane_pusher.membrane.catalog import ActionCatalog  # noqa: PLC0415
 
         return ActionCatalog(
             self._client(), cache_dir=self.cache_dir, ttl=self.cache_ttl
         )
-
-
-def _choose_connection(connections: list[Connection]) -> str:
-    """Pick the only READY Pusher connection, or explain the choices.
-
-    Raises:
-        ConfigurationError: None at all, or several READY ones.
-        ConnectionNotReadyError: Pusher connections exist but none is READY.
-    """
-    pusher = [c for c in connections if any("pusher" in k for k in c.app_keys)]
-    ready = [c for c in pusher if c.is_ready]
-    if len(ready) == 1:
-        return ready[0].id
-    if len(ready) > 1:
-        choices = ", ".join(_describe(c) for c in ready)
-        raise ConfigurationError(
-            f"Several READY Pusher connections were found: {choices}.",
-            hint="Pass connection_id= (or --connection) to choose one.",
-        )
-    if pusher:
-        first = pusher[0]
-        url = first.client_action.ui_url if first.client_action else None
-        raise ConnectionNotReadyError(
-            "No Pusher connection is READY: "
-            + ", ".join(_describe(c) for c in pusher)
-            + ".",
-            hint=f"Finish connecting at {url}." if url else "Reconnect it in Membrane.",
-            connection_id=first.id,
-            state=first.state,
-            url=url,
-        )
-    raise ConfigurationError(
-        "No Pusher connection was found in this Membrane workspace.",
-        hint="Run `membrane-pusher connect` to connect Pusher, then try again.",
-    )
-
-
-def _describe(connection: Connection) -> str:
-    """`id (name, STATE)` for messages."""
-    details = ", ".join(p for p in (connection.name, connection.state) if p)
-    return f"{connection.id} ({details})" if details else connection.id
-
-
-def _cache_root(cache_dir: Path | None) -> Path:
-    """The cache folder: the argument, else the catalog's default."""
-    if cache_dir is not None:
-        return Path(cache_dir)
-    from membrane_pusher.membrane.catalog import default_cache_dir  # noqa: PLC0415
-
-    return default_cache_dir()

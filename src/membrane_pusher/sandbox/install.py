@@ -11,10 +11,8 @@ only (ABI 93, 108, 115); other Node versions are refused with a clear message.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
-import os
 import shutil
 import subprocess
 import time
@@ -22,9 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
-from membrane_pusher.errors import SetupError
+from membrane_pusher import paths
+from membrane_pusher.errors import SandboxError
+from membrane_pusher.sandbox.files import locked
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,12 +52,6 @@ _INSTALL_TIMEOUT = 900.0
 _LOG_TAIL_CHARS = 2000
 
 
-class SandboxError(SetupError):
-    """The sandbox could not be installed, started, or found."""
-
-    kind = "sandbox_error"
-
-
 def default_install_dir(env: Mapping[str, str] | None = None) -> Path:
     """Return where soketi is (or will be) installed.
 
@@ -70,12 +62,7 @@ def default_install_dir(env: Mapping[str, str] | None = None) -> Path:
         `MEMBRANE_PUSHER_SANDBOX_DIR` when set, else
         `<user cache dir>/membrane-pusher/soketi-<version>`.
     """
-    source = os.environ if env is None else env
-    configured = source.get("MEMBRANE_PUSHER_SANDBOX_DIR", "").strip()
-    if configured:
-        return Path(configured).expanduser().resolve()
-    cache = Path(platformdirs.user_cache_dir("membrane-pusher"))
-    return cache / f"soketi-{SOKETI_VERSION}"
+    return paths.sandbox_install_dir(SOKETI_VERSION, env)
 
 
 def server_script(install_dir: Path) -> Path:
@@ -117,8 +104,7 @@ def install_soketi(target_dir: Path | str | None = None) -> Path:
         raise SandboxError("npm was not found on PATH.", hint=NODE_HINT)
     folder.mkdir(parents=True, exist_ok=True)
 
-    with (folder / ".install.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(folder / ".install.lock"):
         if is_installed(folder):
             return folder
         _run_npm_ci(npm, folder)

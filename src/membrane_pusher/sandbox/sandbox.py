@@ -15,7 +15,10 @@ with Sandbox() as sandbox:
 ```
 
 Async code may also write `async with Sandbox() as sandbox:`; the blocking
-start (about one second) then runs in a worker thread.
+start (about one second) then runs in a worker thread. `with Sandbox()` in the
+main thread also stops the sandbox on SIGTERM and SIGHUP (as on Ctrl-C);
+`async with` leaves signal handling to the event loop's owner. Either way,
+soketi ends by itself when the program that started it is gone.
 
 NOTE: `start()` does not install soketi unless `install=True`; run
 `membrane-pusher sandbox install` (or `install_soketi()`) once beforehand.
@@ -24,22 +27,29 @@ NOTE: `start()` does not install soketi unless `install=True`; run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from membrane_pusher.sandbox.interrupts import deferred_interrupts
-from membrane_pusher.sandbox.soketi import (
-    DEFAULT_APP_ID,
-    DEFAULT_APP_KEY,
-    LOOPBACK,
+from membrane_pusher.sandbox.install import (
     SandboxError,
-    SoketiServer,
     default_install_dir,
     install_soketi,
 )
+from membrane_pusher.sandbox.interrupts import (
+    deferred_interrupts,
+    signals_as_interrupts,
+)
+from membrane_pusher.sandbox.processes import LOOPBACK
+from membrane_pusher.sandbox.soketi import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_KEY,
+    SoketiServer,
+)
+from membrane_pusher.sandbox.standin.defaults import PUSHER_CONNECTION_ID
 from membrane_pusher.sandbox.subscriber import PusherSubscriber
 
 if TYPE_CHECKING:
@@ -54,7 +64,8 @@ __all__ = ["SANDBOX_CONNECTION_ID", "Sandbox"]
 
 logger = logging.getLogger(__name__)
 
-SANDBOX_CONNECTION_ID = "con_pusher_sandbox"
+SANDBOX_CONNECTION_ID = PUSHER_CONNECTION_ID
+"""The READY Pusher connection of the sandbox's stand-in workspace."""
 
 
 class Sandbox:
@@ -99,6 +110,7 @@ class Sandbox:
         )
         self.connection_id = SANDBOX_CONNECTION_ID
         self._workspace: StandinWorkspace | None = None
+        self._signals = contextlib.ExitStack()
 
     @property
     def app_id(self) -> str:
@@ -216,7 +228,7 @@ class Sandbox:
         `MEMBRANE_CLI` and `MEMBRANE_STANDIN_HOME` select the stand-in;
         `PUSHER_APP_ID` is the app the tools address.
         """
-        return {**self.workspace.env(), "PUSHER_APP_ID": self.app_id}
+        return self.workspace.env(app_id=self.app_id)
 
     def client(self, **kwargs: Any) -> MembraneClient:
         """Return a `MembraneClient` that runs the stand-in of this sandbox."""
@@ -259,8 +271,18 @@ class Sandbox:
         return PusherSubscriber(self.ws_url, self.key, self.secret, **kwargs)
 
     def __enter__(self) -> Self:
-        """Start the sandbox."""
-        return self.start()
+        """Start the sandbox; until the block ends, SIGTERM and SIGHUP stop it too.
+
+        In the main thread, SIGTERM and SIGHUP raise a `KeyboardInterrupt`
+        for the length of the block (see `signals_as_interrupts`), so the
+        sandbox is stopped as on Ctrl-C instead of outliving the program.
+        """
+        self._signals.enter_context(signals_as_interrupts())
+        try:
+            return self.start()
+        except BaseException:
+            self._signals.close()
+            raise
 
     def __exit__(
         self,
@@ -268,8 +290,11 @@ class Sandbox:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Stop the sandbox."""
-        self.stop()
+        """Stop the sandbox and give the signals their previous handlers back."""
+        try:
+            self.stop()
+        finally:
+            self._signals.close()
 
     async def __aenter__(self) -> Self:
         """Start the sandbox in a worker thread."""

@@ -6,7 +6,16 @@ sets the variables that keep soketi off the network: without
 half second, and without the metrics host its metrics port listens on every
 interface. A JSON config file also binds the cluster's UDP socket to
 127.0.0.1 (soketi has no variable for that address). Installation lives in
-`membrane_pusher.sandbox.install` (re-exported here).
+`membrane_pusher.sandbox.install`, ports and process stopping in
+`membrane_pusher.sandbox.processes`.
+
+An attached server also stops by itself when the program that started it is
+gone, however it ended (even `kill -9`): a few lines of JavaScript loaded
+before soketi (`server/parent-watch.cjs`) check twice a second that the
+parent process still exists. That was chosen over `prctl(PR_SET_PDEATHSIG)`,
+which needs a `preexec_fn` (unsafe with threads) and fires when the *thread*
+that started the server ends, so a sandbox started from a worker thread
+(`async with Sandbox()`) would lose its server at once.
 """
 
 from __future__ import annotations
@@ -18,7 +27,6 @@ import logging
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,15 +37,14 @@ import httpx
 
 from membrane_pusher.sandbox.install import (
     NODE_HINT,
-    SOKETI_VERSION,
     SandboxError,
     default_install_dir,
-    install_soketi,
     is_installed,
     require_node,
     server_script,
 )
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
+from membrane_pusher.sandbox.processes import LOOPBACK, free_ports, stop_owned
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -46,104 +53,26 @@ __all__ = [
     "DEFAULT_APP_ID",
     "DEFAULT_APP_KEY",
     "LOOPBACK",
-    "SOKETI_VERSION",
-    "SandboxError",
+    "PARENT_PID_ENV",
     "SoketiServer",
-    "default_install_dir",
-    "free_ports",
-    "install_soketi",
-    "is_installed",
     "new_secret",
-    "require_node",
-    "server_script",
-    "stop_process",
 ]
 
 logger = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 DEFAULT_APP_ID = "12345"
 DEFAULT_APP_KEY = "sandbox-key"
 
+PARENT_PID_ENV = "MEMBRANE_PUSHER_PARENT_PID"
+"""Set for an attached server: the process whose end stops it."""
+
+_PARENT_WATCH = Path(__file__).with_name("server") / "parent-watch.cjs"
 _LOG_TAIL_CHARS = 2000
 
 
 def new_secret() -> str:
     """Return a fresh app secret (never valid JSON, which soketi would parse)."""
     return f"sk-{secrets.token_hex(16)}"
-
-
-def free_ports(count: int) -> list[int]:
-    """Return `count` distinct TCP ports that are free on 127.0.0.1 right now."""
-    with contextlib.ExitStack() as stack:
-        sockets = [
-            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            for _ in range(count)
-        ]
-        for sock in sockets:
-            sock.bind((LOOPBACK, 0))
-        return [sock.getsockname()[1] for sock in sockets]
-
-
-def stop_process(
-    pid: int, *, create_time: float | None = None, grace: float = 3.0
-) -> bool:
-    """Stop one process by its id: SIGTERM, then SIGKILL after `grace` seconds.
-
-    Its children are stopped too. Our own child is reaped, so no zombie stays.
-
-    Args:
-        pid: The process id.
-        create_time: When given, the process is only touched if its start
-            time matches (a recycled id belongs to someone else).
-        grace: Seconds to wait after SIGTERM.
-
-    Returns:
-        True when a matching process was found (and is now stopped).
-    """
-    import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
-
-    try:
-        process = psutil.Process(pid)
-        if create_time is not None and abs(process.create_time() - create_time) > 1:
-            return False
-        family = [*process.children(recursive=True), process]
-    except psutil.Error:
-        return False
-
-    for member in family:
-        with contextlib.suppress(psutil.Error):
-            member.terminate()
-    _, alive = psutil.wait_procs(family, timeout=grace)
-    for member in alive:
-        with contextlib.suppress(psutil.Error):
-            member.kill()
-    psutil.wait_procs(alive, timeout=grace)
-    return True
-
-
-def _stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
-    """Stop and reap a server process this program started.
-
-    `stop_process` also stops its children, but needs psutil (the `sandbox`
-    extra): when it cannot run, the process object we own is stopped
-    directly, so a missing optional package never leaves a server running.
-    """
-    try:
-        stop_process(process.pid, grace=grace)
-    except ImportError:
-        logger.warning(
-            "psutil is missing: stopping soketi (pid %s) directly", process.pid
-        )
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=grace)
 
 
 # Strong references: a server dropped without stop() is still stopped at exit.
@@ -284,12 +213,10 @@ class SoketiServer:
             )
         node = require_node()
 
-        argv = [
-            node,
-            str(server_script(self.install_dir)),
-            "start",
-            "--config=config.json",
-        ]
+        argv = [node]
+        if not self.detached:
+            argv += ["--require", str(_PARENT_WATCH)]
+        argv += [str(server_script(self.install_dir)), "start", "--config=config.json"]
         started = time.monotonic()
         try:
             self._prepare_run_dir()
@@ -326,6 +253,8 @@ class SoketiServer:
         assert self._run_dir is not None  # noqa: S101 - set by _prepare_run_dir
         env = {k: v for k, v in os.environ.items() if not k.startswith("SOKETI_")}
         env.update(self.launch_env())
+        if not self.detached:
+            env[PARENT_PID_ENV] = str(os.getpid())
         logger.debug("starting soketi: %s", argv)
 
         # The log stays open in our process too; the child has its own copy.
@@ -375,7 +304,7 @@ class SoketiServer:
             process, self._process = self._process, None
             _RUNNING.discard(self)
             if process is not None:
-                _stop_owned(process, self.stop_grace)
+                stop_owned(process, self.stop_grace)
             if self._log is not None:
                 self._log.close()
                 self._log = None

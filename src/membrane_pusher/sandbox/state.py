@@ -2,9 +2,10 @@
 
 `sandbox_up()` starts soketi in its own session, writes the stand-in workspace,
 and records everything needed to find and stop it again in a state file
-(`sandbox.json` in the user state dir, or `MEMBRANE_PUSHER_STATE_DIR`).
-`sandbox_status()` reads it back and checks the process and `/ready`;
-`sandbox_down()` stops the process by its recorded id and removes the state.
+(`sandbox.json` in the user state dir, or `MEMBRANE_PUSHER_STATE_DIR`; see
+`membrane_pusher.sandbox.state_file`). `sandbox_status()` reads it back and
+checks the process and `/ready`; `sandbox_down()` stops the process by its
+recorded id and removes the state.
 
 A process is only ever touched when both its id and its start time match the
 state file, so a recycled process id is never killed. A state file whose
@@ -15,27 +16,20 @@ clear message.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import logging
-import os
-import shutil
 import time
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import httpx
-import platformdirs
 import psutil
 
+from membrane_pusher.paths import state_dir
+from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
-from membrane_pusher.sandbox.sandbox import SANDBOX_CONNECTION_ID, Sandbox
-from membrane_pusher.sandbox.soketi import SandboxError, stop_process
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+from membrane_pusher.sandbox.processes import stop_process
+from membrane_pusher.sandbox.sandbox import Sandbox
+from membrane_pusher.sandbox.state_file import SandboxState, StateFolder
 
 __all__ = [
     "SandboxState",
@@ -48,76 +42,26 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_STATE_FORMAT = 1
-_STATE_FILE = "sandbox.json"
-
-
-def state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Return the folder of the detached sandbox's state.
-
-    `MEMBRANE_PUSHER_STATE_DIR` when set, else the user state dir.
-    """
-    source = os.environ if env is None else env
-    configured = source.get("MEMBRANE_PUSHER_STATE_DIR", "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return Path(platformdirs.user_state_dir("membrane-pusher"))
-
-
-@dataclass(frozen=True)
-class SandboxState:
-    """What `sandbox up` recorded about the running sandbox."""
-
-    pid: int
-    create_time: float
-    port: int
-    metrics_port: int
-    cluster_port: int
-    app_id: str
-    key: str
-    secret: str
-    workspace: str
-    log_path: str
-    started_at: float
-    start_seconds: float
-    connection_id: str = SANDBOX_CONNECTION_ID
-    format: int = _STATE_FORMAT
-
-    @property
-    def base_url(self) -> str:
-        """The server's HTTP base URL."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        """The server's WebSocket base URL."""
-        return f"ws://127.0.0.1:{self.port}"
-
-    @property
-    def pids(self) -> list[int]:
-        """Every process the sandbox started (soketi only: the stand-in is per call)."""
-        return [self.pid]
-
-    def env(self) -> dict[str, str]:
-        """Return the variables that point a process at this sandbox."""
-        from membrane_pusher.sandbox.standin.workspace import (  # noqa: PLC0415
-            StandinWorkspace,
-        )
-
-        workspace = StandinWorkspace(Path(self.workspace))
-        return {**workspace.env(), "PUSHER_APP_ID": self.app_id}
-
-    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
-        """Return the state as a JSON object (the secret masked by default)."""
-        data = asdict(self)
-        if not include_secret:
-            data["secret"] = "***"  # noqa: S105 - a mask, not a password
-        return {**data, "base_url": self.base_url, "ws_url": self.ws_url}
+_STALE_HINT = (
+    "Run `membrane-pusher sandbox down` to clear it, or `membrane-pusher sandbox up` "
+    "to start a new sandbox."
+)
 
 
 @dataclass(frozen=True)
 class SandboxStatus:
-    """The answer of `sandbox_up`, `sandbox_status` and `sandbox_down`."""
+    """The answer of `sandbox_up`, `sandbox_status` and `sandbox_down`.
+
+    Attributes:
+        running: Whether the recorded soketi process is alive.
+        ready: Whether it answers `/ready`.
+        message: One line for people.
+        state: The recorded state, when there is one.
+        reused: `up` found a ready sandbox and kept it.
+        stopped: `down` stopped a process.
+        state_file: Where the state is (or would be) recorded.
+        hint: What to do next, when something is wrong.
+    """
 
     running: bool
     ready: bool
@@ -126,6 +70,7 @@ class SandboxStatus:
     reused: bool = False
     stopped: bool = False
     state_file: str = field(default="")
+    hint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON object (the secret masked)."""
@@ -135,6 +80,7 @@ class SandboxStatus:
             "reused": self.reused,
             "stopped": self.stopped,
             "message": self.message,
+            "hint": self.hint,
             "state_file": self.state_file,
             "state": None if self.state is None else self.state.to_dict(),
         }
@@ -151,9 +97,9 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
         SandboxError: The state file is unreadable, or a recorded sandbox is
             running but not ready, or soketi could not start.
     """
-    folder = state_dir()
-    with _locked(folder):
-        current = _read_state(folder)
+    folder = StateFolder()
+    with folder.locked():
+        current = folder.read()
         if current is not None:
             status = _check(current, folder)
             if status.ready:
@@ -166,7 +112,7 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
                     hint="Run `membrane-pusher sandbox down`, then `up` again.",
                 )
             logger.info("removing stale sandbox state (pid %s is gone)", current.pid)
-            _remove_state(folder)
+            folder.remove()
 
         state = _start_detached(folder, install=install, ready_timeout=ready_timeout)
         return SandboxStatus(
@@ -174,7 +120,7 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
             ready=True,
             message=f"sandbox ready in {state.start_seconds:.2f} s",
             state=state,
-            state_file=str(folder / _STATE_FILE),
+            state_file=str(folder.state_file),
         )
 
 
@@ -185,15 +131,16 @@ def sandbox_status() -> SandboxStatus:
         SandboxError: The state file is unreadable, or the state folder can
             never hold one (a sandbox could not have been recorded there).
     """
-    folder = state_dir()
-    _require_usable(folder)
-    state = _read_state(folder)
+    folder = StateFolder()
+    folder.require_usable()
+    state = folder.read()
     if state is None:
         return SandboxStatus(
             running=False,
             ready=False,
             message="no sandbox is running",
-            state_file=str(folder / _STATE_FILE),
+            state_file=str(folder.state_file),
+            hint="Start one with `membrane-pusher sandbox up`.",
         )
     return _check(state, folder)
 
@@ -204,19 +151,19 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
     Raises:
         SandboxError: The state file is unreadable.
     """
-    folder = state_dir()
-    with _locked(folder):
-        state = _read_state(folder)
+    folder = StateFolder()
+    with folder.locked():
+        state = folder.read()
         if state is None:
             return SandboxStatus(
                 running=False,
                 ready=False,
                 message="no sandbox was running",
-                state_file=str(folder / _STATE_FILE),
+                state_file=str(folder.state_file),
             )
 
         stopped = stop_process(state.pid, create_time=state.create_time, grace=grace)
-        _remove_state(folder)
+        folder.remove()
         message = (
             f"stopped soketi (pid {state.pid})" if stopped else "removed stale state"
         )
@@ -227,31 +174,33 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
             message=message,
             state=state,
             stopped=stopped,
-            state_file=str(folder / _STATE_FILE),
+            state_file=str(folder.state_file),
         )
 
 
 def _start_detached(
-    folder: Path, *, install: bool, ready_timeout: float
+    folder: StateFolder, *, install: bool, ready_timeout: float
 ) -> SandboxState:
     """Start soketi in a new session, write the workspace and the state file.
 
     Until the state file is written, any failure or Ctrl-C stops the launched
     server and removes the partial state, so nothing runs unrecorded.
     """
-    root = folder / "sandbox"
-    shutil.rmtree(root, ignore_errors=True)
+    folder.remove()
     sandbox = Sandbox(
-        root=root, install=install, ready_timeout=ready_timeout, detached=True
+        root=folder.sandbox_root,
+        install=install,
+        ready_timeout=ready_timeout,
+        detached=True,
     )
     try:
         sandbox.start()
         state = _describe(sandbox)
-        _write_state(folder, state)
+        folder.write(state)
     except BaseException:
         with deferred_interrupts():
             sandbox.stop()
-            _remove_state(folder)
+            folder.remove()
         raise
     sandbox.server.release()
     return state
@@ -275,25 +224,30 @@ def _describe(sandbox: Sandbox) -> SandboxState:
         log_path=str(server.log_path),
         started_at=time.time(),
         start_seconds=server.started_in or 0.0,
+        connection_id=sandbox.connection_id,
     )
 
 
-def _check(state: SandboxState, folder: Path) -> SandboxStatus:
+def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
     """Check that the recorded process is ours and alive, and that it is ready."""
     running = _is_ours(state)
     ready = running and _answers_ready(state)
+    hint = ""
     if ready:
         message = f"sandbox ready on {state.base_url} (pid {state.pid})"
     elif running:
         message = f"sandbox process {state.pid} runs but /ready does not answer"
+        hint = "Run `membrane-pusher sandbox down`, then `up` again."
     else:
         message = f"stale state: process {state.pid} is gone"
+        hint = _STALE_HINT
     return SandboxStatus(
         running=running,
         ready=ready,
         message=message,
         state=state,
-        state_file=str(folder / _STATE_FILE),
+        state_file=str(folder.state_file),
+        hint=hint,
     )
 
 
@@ -316,85 +270,3 @@ def _answers_ready(state: SandboxState) -> bool:
     except httpx.HTTPError:
         return False
     return answer.status_code == httpx.codes.OK
-
-
-def _read_state(folder: Path) -> SandboxState | None:
-    """Read the state file; None when there is none.
-
-    Raises:
-        SandboxError: The file exists but is not a state file of this version.
-    """
-    path = folder / _STATE_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        state = SandboxState(**data) if data.get("format") == _STATE_FORMAT else None
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise _foreign_state(path, str(exc)) from exc
-    if state is None:
-        raise _foreign_state(path, "unknown format")
-    return state
-
-
-def _foreign_state(path: Path, reason: str) -> SandboxError:
-    """Return the error for a state file this version cannot use."""
-    return SandboxError(
-        f"the sandbox state file {path} is unreadable or not ours ({reason}).",
-        hint="Stop any soketi you started yourself, delete the file, and retry.",
-    )
-
-
-def _write_state(folder: Path, state: SandboxState) -> None:
-    """Write the state file atomically, readable by the user only."""
-    path = folder / _STATE_FILE
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(state), indent=2), encoding="utf-8")
-    temporary.chmod(0o600)
-    temporary.replace(path)
-
-
-def _remove_state(folder: Path) -> None:
-    """Delete the state file and the sandbox folder."""
-    (folder / _STATE_FILE).unlink(missing_ok=True)
-    shutil.rmtree(folder / "sandbox", ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold the state folder's lock, so two `up`/`down` calls never interleave."""
-    _require_usable(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock = (folder / ".lock").open("w")
-    except OSError as error:
-        raise _unusable(folder, error.strerror or str(error)) from error
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def _require_usable(folder: Path) -> None:
-    """Refuse a state folder that cannot be created or written.
-
-    The nearest existing ancestor must be a writable folder: a path under a
-    regular file (or on a read-only file system) can never hold the state.
-    """
-    existing = folder
-    while not existing.exists() and existing.parent != existing:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise _unusable(folder, f"{existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise _unusable(folder, f"{existing} is not writable")
-
-
-def _unusable(folder: Path, reason: str) -> SandboxError:
-    """The error for a state folder that cannot be used."""
-    return SandboxError(
-        f"cannot use the sandbox state folder {folder}: {reason}.",
-        hint=(
-            "Set MEMBRANE_PUSHER_STATE_DIR (or XDG_STATE_HOME) to a writable "
-            "folder; the sandbox records its process there."
-        ),
-    )

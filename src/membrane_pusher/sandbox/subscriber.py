@@ -12,8 +12,8 @@ async with PusherSubscriber(ws_url, key, secret) as sub:
     event = await sub.wait_for(event="deploy-finished", timeout=5)
 ```
 
-`BackgroundSubscriber` wraps it for synchronous code: its own event loop runs
-in a daemon thread and every method blocks until done.
+`membrane_pusher.sandbox.background_subscriber.BackgroundSubscriber` wraps it
+for synchronous code.
 """
 
 from __future__ import annotations
@@ -22,21 +22,20 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from membrane_pusher import __version__
 from membrane_pusher.pusher.signing import channel_auth, user_auth
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Mapping
+    from collections.abc import Mapping
     from types import TracebackType
 
     from websockets.asyncio.client import ClientConnection
 
 __all__ = [
-    "BackgroundSubscriber",
+    "CLOSE_TIMEOUT",
     "PusherSubscriber",
     "ReceivedEvent",
     "SubscriberClosedError",
@@ -47,11 +46,9 @@ logger = logging.getLogger(__name__)
 
 _PROTOCOL_PREFIXES = ("pusher:", "pusher_internal:")
 
-_CLOSE_TIMEOUT = 2.0
+CLOSE_TIMEOUT = 2.0
 """Seconds to wait for the server's answer to our close frame: a stopping
 server may never answer, and closing must not hold up a Ctrl-C."""
-
-_T = TypeVar("_T")
 
 
 class SubscriberError(Exception):
@@ -154,7 +151,7 @@ class PusherSubscriber:
             self.url,
             proxy=None,
             open_timeout=self.timeout,
-            close_timeout=_CLOSE_TIMEOUT,
+            close_timeout=CLOSE_TIMEOUT,
         )
         first = json.loads(
             await asyncio.wait_for(self._connection.recv(), self.timeout)
@@ -377,83 +374,3 @@ class PusherSubscriber:
     ) -> None:
         """Close."""
         await self.close()
-
-
-class BackgroundSubscriber:
-    """A `PusherSubscriber` for synchronous code, driven by a background thread.
-
-    Every method blocks until the coroutine it wraps finishes; `received` and
-    `messages` may be read at any time.
-    """
-
-    def __init__(self, subscriber: PusherSubscriber) -> None:
-        """Wrap an unconnected subscriber; `start()` connects it."""
-        self.subscriber = subscriber
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="pusher-subscriber", daemon=True
-        )
-
-    def _call(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
-
-    @property
-    def received(self) -> list[ReceivedEvent]:
-        """Application events received so far."""
-        return self.subscriber.received
-
-    def start(self) -> Self:
-        """Start the thread and connect."""
-        self._thread.start()
-        self._call(self.subscriber.connect())
-        return self
-
-    def subscribe(self, channel: str, **kwargs: Any) -> Any:
-        """See `PusherSubscriber.subscribe`."""
-        return self._call(self.subscriber.subscribe(channel, **kwargs))
-
-    def signin(self, user_id: str, **kwargs: Any) -> None:
-        """See `PusherSubscriber.signin`."""
-        self._call(self.subscriber.signin(user_id, **kwargs))
-
-    def wait_for(self, **kwargs: Any) -> ReceivedEvent:
-        """See `PusherSubscriber.wait_for`."""
-        return self._call(self.subscriber.wait_for(**kwargs))
-
-    def wait_closed(self, timeout: float | None = None) -> int | None:
-        """See `PusherSubscriber.wait_closed`."""
-        return self._call(self.subscriber.wait_closed(timeout))
-
-    def close(self) -> None:
-        """Close the connection and stop the thread, in a few seconds at most.
-
-        A server that does not answer the close frame is given up on after a
-        short wait; the thread is a daemon, so it never holds up exit.
-        """
-        if self._thread.is_alive():
-            closing = asyncio.run_coroutine_threadsafe(
-                self.subscriber.close(), self._loop
-            )
-            try:
-                closing.result(timeout=_CLOSE_TIMEOUT + 1)
-            except TimeoutError:
-                logger.warning("the subscriber did not close in time; leaving it")
-                closing.cancel()
-            finally:
-                self._loop.call_soon_threadsafe(self._loop.stop)
-                self._thread.join(timeout=_CLOSE_TIMEOUT)
-        if not self._loop.is_running():
-            self._loop.close()
-
-    def __enter__(self) -> Self:
-        """Start and connect."""
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close."""
-        self.close()

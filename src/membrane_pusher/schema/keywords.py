@@ -3,8 +3,9 @@
 Walking a schema safely means knowing which keys hold subschemas, which hold
 maps of names to subschemas (so the names are data, never keywords), and which
 hold plain data (`enum`, `const`, `default`, `examples`). Every transformer in
-this package goes through `map_subschemas` so that a property called
-`isImplied` or `items` is never mistaken for a keyword.
+this package goes through `map_subschemas` (readers through
+`iter_subschemas`) so that a property called `isImplied` or `items` is never
+mistaken for a keyword.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 __all__ = [
     "NAMED_SCHEMA_MAPS",
     "SCHEMA_LISTS",
     "SINGLE_SCHEMAS",
     "is_vendor_keyword",
+    "iter_subschemas",
     "map_subschemas",
 ]
 
@@ -109,3 +111,20 @@ def map_subschemas(node: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, 
         else:
             result[key] = value
     return result
+
+
+def iter_subschemas(node: dict[str, Any]) -> Iterator[Any]:
+    """Yield each direct subschema of `node` (the same ones `map_subschemas` maps).
+
+    Nothing is copied, so walking a large schema to read it stays cheap.
+    """
+    for key, value in node.items():
+        if key in SINGLE_SCHEMAS:
+            if key == "items" and isinstance(value, list):
+                yield from value
+            else:
+                yield value
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            yield from value
+        elif key in NAMED_SCHEMA_MAPS and isinstance(value, dict):
+            yield from value.values()

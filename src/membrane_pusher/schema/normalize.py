@@ -4,9 +4,16 @@ Everything that tells the model what to send is kept exactly: property names
 byte for byte, descriptions, enums, `const`, defaults, formats, `required` at
 every depth, nullable types, anyOf/oneOf/allOf, `additionalProperties`,
 arrays, nesting and local `$ref` (with `$defs`). Only Membrane's own keywords
-(`referenceRecords`, `allowCustom`, `isImplied`, `isSensitive` and the like)
-and `x-` vendor extensions are removed, and only where they are keywords: a
-property *named* `isImplied` stays.
+(`referenceRecords`, `allowCustom`, `isImplied`, `isSensitive` and the like),
+`x-` vendor extensions and `$comment` (a note for schema authors) are removed,
+and only where they are keywords: a property *named* `isImplied` stays.
+
+Catalog text is outside text, so `description` and `title` are cleaned of
+control, zero-width and bidi-override characters (tabs and newlines stay) and
+capped at `MAX_SCHEMA_TEXT_CHARS`. Enum values, `const`, defaults and property
+names are data the action needs exactly, so they are never changed; the
+provider formats only ever write them into descriptions as escaped JSON
+(`membrane_pusher.json_text.quote_json`).
 
 The root is always an object schema with `properties` (possibly empty), so a
 missing or empty `inputSchema` becomes a tool without arguments.
@@ -14,13 +21,32 @@ missing or empty `inputSchema` becomes a tool without arguments.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from membrane_pusher.schema.keywords import is_vendor_keyword, map_subschemas
 
-__all__ = ["EMPTY_OBJECT_SCHEMA", "model_facing_schema", "strip_vendor_keywords"]
+__all__ = [
+    "EMPTY_OBJECT_SCHEMA",
+    "MAX_SCHEMA_TEXT_CHARS",
+    "clean_schema_text",
+    "model_facing_schema",
+    "strip_vendor_keywords",
+]
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {"type": "object", "properties": {}}
+
+MAX_SCHEMA_TEXT_CHARS = 1000
+"""Longest `description` or `title` of one schema node shown to the model."""
+
+_TEXT_KEYWORDS = ("description", "title")
+_DROPPED_KEYWORDS = frozenset({"$comment"})
+# Like `json_text.HIDDEN_CHARACTERS`, but tab and newline are kept: they
+# format long descriptions and cannot hide anything.
+_HIDDEN_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
+)
+_CUT_NOTE = " [... cut: the full text was longer]"
 
 
 def model_facing_schema(schema: Any) -> dict[str, Any]:
@@ -46,11 +72,37 @@ def model_facing_schema(schema: Any) -> dict[str, Any]:
 
 
 def strip_vendor_keywords(node: Any) -> Any:
-    """Return a copy of a schema without Membrane keywords, at every depth."""
+    """Return a copy of a schema without vendor keywords and with clean text."""
     if not isinstance(node, dict):
         return node
-    kept = {key: value for key, value in node.items() if not is_vendor_keyword(key)}
+    kept = {
+        key: value
+        for key, value in node.items()
+        if key not in _DROPPED_KEYWORDS and not is_vendor_keyword(key)
+    }
+    for key in _TEXT_KEYWORDS:
+        text = kept.get(key)
+        if isinstance(text, str):
+            kept[key] = clean_schema_text(text)
     return map_subschemas(kept, strip_vendor_keywords)
+
+
+def clean_schema_text(text: str) -> str:
+    r"""Remove hidden characters from a description or title and cap its length.
+
+    `\r\n` and `\r` become `\n`; control, zero-width and bidi characters
+    are removed; text longer than `MAX_SCHEMA_TEXT_CHARS` is cut and says so.
+    """
+    if text.isprintable():
+        # The common case: nothing hidden, no line breaks.
+        cleaned = text
+    else:
+        cleaned = _HIDDEN_IN_TEXT.sub(
+            "", text.replace("\r\n", "\n").replace("\r", "\n")
+        )
+    if len(cleaned) <= MAX_SCHEMA_TEXT_CHARS:
+        return cleaned
+    return cleaned[: MAX_SCHEMA_TEXT_CHARS - len(_CUT_NOTE)].rstrip() + _CUT_NOTE
 
 
 def _is_object_root(schema: dict[str, Any]) -> bool:

@@ -2,11 +2,12 @@
 
 Validation does not use this module (jsonschema resolves references itself
 through a `referencing` registry). Provider formats do: some providers cannot
-follow a pointer with escaped characters (`~0`, `~1`, `%25`) or one that points
-into `properties`, and Gemini cannot follow any pointer. So every local
-reference is first rewritten to `#/$defs/<safe name>` (`canonical_refs`), and
-Gemini's form then inlines the definitions, cutting recursion at a stated
-depth (`inline_refs`).
+follow a pointer with escaped characters (`~0`, `~1`, `%25`), one that points
+into `properties`, or a plain-name fragment (`#item`, naming a subschema's
+`$anchor` or `$dynamicAnchor`), and Gemini cannot follow any reference. So
+every local reference is first rewritten to `#/$defs/<safe name>`
+(`canonical_refs`), and Gemini's form then inlines the definitions, cutting
+recursion at a stated depth (`inline_refs`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from membrane_pusher.schema.keywords import map_subschemas
+from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 
 __all__ = [
     "DEFS_PREFIX",
@@ -28,6 +29,8 @@ __all__ = [
 
 DEFS_PREFIX = "#/$defs/"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+# Keywords naming a subschema that a plain-name fragment (`#name`) can reach.
+_ANCHOR_KEYWORDS = ("$anchor", "$dynamicAnchor")
 
 
 def unescape_token(token: str) -> str:
@@ -36,7 +39,11 @@ def unescape_token(token: str) -> str:
 
 
 def resolve_local_ref(root: Any, ref: str) -> Any:
-    """Return the part of `root` that a local `$ref` such as `#/$defs/a~1b` names.
+    """Return the part of `root` that a local `$ref` names.
+
+    Both fragment forms are understood: a JSON pointer (`#/$defs/a~1b`) and a
+    plain name (`#item`), which names the subschema declaring
+    `"$anchor": "item"` (or `"$dynamicAnchor": "item"`) in this document.
 
     Raises:
         KeyError: When the reference is not local or points nowhere.
@@ -48,7 +55,7 @@ def resolve_local_ref(root: Any, ref: str) -> Any:
     if not fragment:
         return node
     if not fragment.startswith("/"):
-        raise KeyError(ref)
+        return _anchored(root, unquote(fragment), ref)
     for raw in fragment[1:].split("/"):
         token = unescape_token(raw)
         if isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -63,10 +70,13 @@ def resolve_local_ref(root: Any, ref: str) -> Any:
 def canonical_refs(schema: dict[str, Any]) -> dict[str, Any]:
     """Rewrite every resolvable local `$ref` to `#/$defs/<safe name>`.
 
-    Targets anywhere in the document (`$defs`, `definitions`, `properties`...)
-    become entries of one root `$defs` with names matching `[A-Za-z0-9_.-]+`.
-    `#` (the root itself) is kept. Unresolvable or remote references are left
-    as they are. Unreferenced definitions are dropped.
+    Targets anywhere in the document (`$defs`, `definitions`, `properties`,
+    anchors...) become entries of one root `$defs` with names matching
+    `[A-Za-z0-9_.-]+`. A reference to the root itself becomes `#`. A local
+    `$dynamicRef` becomes a plain `$ref` (one document has one dynamic scope).
+    Unresolvable or remote references are left as they are. Unreferenced
+    definitions are dropped, and so are `$anchor`/`$dynamicAnchor`, which no
+    rewritten reference needs.
 
     Args:
         schema: A root schema object.
@@ -89,13 +99,19 @@ def canonical_refs(schema: dict[str, Any]) -> dict[str, Any]:
             pending.append(ref)
         return names[ref]
 
+    targets: dict[str, Any] = {}
+
     def rewrite(node: Any) -> Any:
         if not isinstance(node, dict):
             return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref != "#" and _resolvable(schema, ref):
-            node = {**node, "$ref": DEFS_PREFIX + name_for(ref)}
-        return map_subschemas(node, rewrite)
+        keyword = "$ref" if "$ref" in node else "$dynamicRef"
+        ref = node.get(keyword)
+        target = _target(schema, ref, targets)
+        if target is _MISSING:
+            return map_subschemas(_without_anchors(node), rewrite)
+        rest = {k: v for k, v in _without_anchors(node).items() if k != keyword}
+        rest["$ref"] = "#" if target is schema else DEFS_PREFIX + name_for(str(ref))
+        return map_subschemas(rest, rewrite)
 
     body = {k: v for k, v in schema.items() if k not in {"$defs", "definitions"}}
     result: dict[str, Any] = rewrite(body)
@@ -175,10 +191,44 @@ def _cut_node(
     return node
 
 
-def _resolvable(root: Any, ref: str) -> bool:
-    """Whether `ref` is a local reference that points somewhere in `root`."""
-    try:
-        resolve_local_ref(root, ref)
-    except KeyError:
-        return False
-    return True
+_MISSING = object()
+
+
+def _target(root: Any, ref: Any, known: dict[str, Any]) -> Any:
+    """What a local `ref` points to in `root`, or `_MISSING` (remembered)."""
+    if not isinstance(ref, str):
+        return _MISSING
+    if ref not in known:
+        try:
+            known[ref] = resolve_local_ref(root, ref)
+        except KeyError:
+            known[ref] = _MISSING
+    return known[ref]
+
+
+def _without_anchors(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` without `$anchor`/`$dynamicAnchor` (itself when it has none)."""
+    if not any(keyword in node for keyword in _ANCHOR_KEYWORDS):
+        return node
+    return {k: v for k, v in node.items() if k not in _ANCHOR_KEYWORDS}
+
+
+def _anchored(root: Any, name: str, ref: str) -> Any:
+    """The subschema of `root` declaring the anchor `name` (KeyError if none).
+
+    Only schema positions are searched (a property *named* `$anchor` is not
+    one), and not inside an embedded resource with its own `$id`, whose
+    anchors belong to that resource.
+    """
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, dict):
+            continue
+        if any(node.get(keyword) == name for keyword in _ANCHOR_KEYWORDS):
+            return node
+        for sub in iter_subschemas(node):
+            embedded = isinstance(sub, dict) and isinstance(sub.get("$id"), str)
+            if not embedded or sub["$id"].startswith("#"):
+                pending.append(sub)
+    raise KeyError(ref)

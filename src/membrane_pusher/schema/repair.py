@@ -17,7 +17,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.schema.validate import format_path
+from membrane_pusher.json_text import format_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

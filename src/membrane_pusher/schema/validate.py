@@ -23,14 +23,19 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.json_text import MAX_DEPTH, json_problems
+from membrane_pusher.json_text import (
+    MAX_DEPTH,
+    format_path,
+    has_json_problems,
+    json_problems,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
     from jsonschema.protocols import Validator
 
-__all__ = ["ArgumentValidator", "format_path", "get_validator"]
+__all__ = ["ArgumentValidator", "get_validator"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +44,6 @@ _MAX_LINE_CHARS = 300
 _MAX_VALUE_CHARS = 80
 # How many branches of a failed anyOf/oneOf are explained.
 _MAX_BRANCHES = 4
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _FORMAT_CHECKER = FormatChecker()
 
 
@@ -79,19 +83,19 @@ class ArgumentValidator:
 
         Values JSON cannot carry (`NaN`, `Infinity`, nesting deeper than
         `MAX_DEPTH`) are problems whatever the schema says: they are found
-        first, and the schema is checked only when there are none.
+        first, and the schema is checked only when there are none. Valid
+        arguments cost one quick scan plus one pass of the validator.
         """
-        not_json = json_problems(arguments)
-        if not_json:
-            return not_json
+        if has_json_problems(arguments):
+            return json_problems(arguments)
         try:
-            if self._validator.is_valid(arguments):
-                return []
-            errors = self.raw_errors(arguments)
+            errors = list(self._validator.iter_errors(arguments))
         except (Unresolvable, UnknownType, re.error) as error:
             return [f"$: this tool's schema cannot be checked ({_cut(str(error))})"]
         except RecursionError:
             return [f"$: nested too deeply to check (the limit is {MAX_DEPTH} levels)"]
+        if not errors:
+            return []
         errors.sort(key=lambda e: (_path_key(e.absolute_path), e.message))
         return _unique(_describe(error) for error in errors)
 
@@ -122,24 +126,6 @@ def get_validator(schema: Mapping[str, Any]) -> ArgumentValidator:
     except (TypeError, ValueError):
         return ArgumentValidator(schema)
     return _cached_validator(key)
-
-
-def format_path(path: Iterable[Any]) -> str:
-    """Render a JSON path as `a.b[3].c` (`$` for the root).
-
-    Keys that are not plain identifiers are quoted: `["user.id"]`.
-    """
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif not _PLAIN_KEY.match(str(part)):
-            text += f"[{json.dumps(str(part), ensure_ascii=False)}]"
-        elif text:
-            text += f".{part}"
-        else:
-            text = str(part)
-    return text or "$"
 
 
 def _draft_for(schema: dict[str, Any]) -> type[Validator]:

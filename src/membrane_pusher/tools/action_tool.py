@@ -15,7 +15,8 @@
   missing CLI or an expired login raises;
 * `metadata["read_only"]` and `metadata["destructive"]` come from the action's
   Membrane type (`list-data-records` reads, `delete-data-record` destroys);
-  with a `confirm` callback, destructive actions run only when it approves.
+  with a `confirm` callback, destructive actions run only when it approves
+  (the gate of `ValidatedTool`).
 """
 
 from __future__ import annotations
@@ -28,18 +29,15 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field
 
 from membrane_pusher.errors import ActionFailedError
+from membrane_pusher.json_text import HIDDEN_CHARACTERS
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.tools.base import ValidatedTool
-from membrane_pusher.tools.confirmation import (
-    ConfirmCallback,
-    aconfirm_call,
-    confirm_call,
-)
 from membrane_pusher.tools.naming import slugify, tool_name
 from membrane_pusher.tools.results import ToolOutcome
 
 if TYPE_CHECKING:
     from membrane_pusher.membrane.models import Action
+    from membrane_pusher.tools.confirmation import ConfirmCallback
 
 __all__ = [
     "DESTRUCTIVE_ACTION_TYPES",
@@ -66,10 +64,6 @@ READ_ONLY_ACTION_TYPES = frozenset(
     }
 )
 DESTRUCTIVE_ACTION_TYPES = frozenset({"delete-data-record"})
-# C0/C1 controls, zero-width and bidirectional-override characters.
-_HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
-)
 _SPACES = re.compile(r"\s+")
 
 _NEXT_STEPS = {
@@ -124,8 +118,6 @@ class MembraneActionTool(ValidatedTool):
     action_id: str
     connection_id: str
     form: Literal["run", "act"] = "run"
-    confirm: ConfirmCallback | None = Field(default=None, exclude=True)
-    """Asked before a destructive action runs; `None` runs it unasked."""
 
     @property
     def destructive(self) -> bool:
@@ -133,9 +125,7 @@ class MembraneActionTool(ValidatedTool):
         return (self.metadata or {}).get("destructive") is True
 
     def _execute(self, arguments: dict[str, Any]) -> ToolOutcome:
-        """Confirm when destructive, then run the action (sync)."""
-        if self.confirm is not None and self.destructive:
-            confirm_call(self.confirm, self.name, arguments)
+        """Run the action (sync)."""
         try:
             result = self.client.run_action(
                 self.action_id, self.connection_id, arguments, form=self.form
@@ -145,9 +135,7 @@ class MembraneActionTool(ValidatedTool):
         return _outcome(result)
 
     async def _aexecute(self, arguments: dict[str, Any]) -> ToolOutcome:
-        """Confirm when destructive, then run the action (native async)."""
-        if self.confirm is not None and self.destructive:
-            await aconfirm_call(self.confirm, self.name, arguments)
+        """Run the action (native async)."""
         try:
             result = await self.client.arun_action(
                 self.action_id, self.connection_id, arguments, form=self.form
@@ -236,7 +224,7 @@ def describe_action(action: Action) -> str:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", _HIDDEN.sub(" ", text)).strip()
+    return _SPACES.sub(" ", HIDDEN_CHARACTERS.sub(" ", text)).strip()
 
 
 def _outcome(result: Any) -> ToolOutcome:

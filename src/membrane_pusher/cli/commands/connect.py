@@ -1,33 +1,62 @@
 """`membrane-pusher connect`: find or create the Pusher connection.
 
-An existing Pusher connection (from `membrane connection list`) is reused.
-Otherwise the Pusher connector is searched (`membrane search pusher
---elementType=connector`) and connected (`membrane connect --connectorId=...`).
+An existing Pusher connection (from `membrane connection list`, chosen by
+the rule of `membrane_pusher.pusher.connection`) is reused, READY or not: a
+connection waiting for the user is never replaced by a new one. Otherwise the
+Pusher connector is searched (`membrane search pusher --elementType=connector`)
+and connected (`membrane connect --connectorId=...`).
+
 When the connection still needs the user (a browser step), the URL is printed
-on stderr and the command waits, polling `membrane connection get --wait`,
-until the connection is READY or the timeout passes.
+on stderr (and kept in the `--json` document) and the command waits, polling
+`membrane connection get --wait --timeout=<seconds left>`, until the connection
+is READY or `--timeout` passes.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
-from membrane_pusher.cli.target import find_pusher_connection, not_ready_error
-from membrane_pusher.errors import ConnectionNotReadyError, NotFoundError
+from membrane_pusher.errors import (
+    ConnectionNotReadyError,
+    MembranePusherError,
+    NotFoundError,
+)
+from membrane_pusher.membrane.parsing import is_transient
+from membrane_pusher.pusher.connection import (
+    choose_pusher_connection,
+    connection_url,
+    not_ready_error,
+)
 
 if TYPE_CHECKING:
     from membrane_pusher.cli.output import Output
     from membrane_pusher.membrane.client import MembraneClient
     from membrane_pusher.membrane.models import Connection
 
-__all__ = ["command", "ensure_connection"]
+__all__ = ["Connected", "command", "ensure_connection"]
 
 # Seconds between two `connection get --wait` polls when the CLI returns early.
 _POLL_PAUSE = 2.0
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The outcome of `ensure_connection`.
+
+    Attributes:
+        connection: The READY Pusher connection.
+        created: Whether this command created it.
+        url: The URL the user was asked to open, when there was one.
+    """
+
+    connection: Connection
+    created: bool
+    url: str | None = None
 
 
 @click.command("connect")
@@ -63,57 +92,71 @@ def command(
         from membrane_pusher.cli import sandbox_bridge
 
         with sandbox_bridge.attach(state.output) as session:
-            connection, created = ensure_connection(
+            outcome = ensure_connection(
                 session.client(), state.output, connector_id, timeout
             )
     else:
         from membrane_pusher.membrane.client import MembraneClient
 
-        connection, created = ensure_connection(
+        outcome = ensure_connection(
             MembraneClient(), state.output, connector_id, timeout
         )
 
+    connection = outcome.connection
     if state.json_mode:
-        state.output.data({"connection": _describe(connection), "created": created})
+        state.output.data(
+            {"connection": _describe(outcome), "created": outcome.created}
+        )
         return
-    verb = "Created" if created else "Found"
+    verb = "Created" if outcome.created else "Found"
     state.output.say(f"{verb} Pusher connection {connection.id} ({connection.state}).")
     state.output.text(connection.id)
 
 
 def ensure_connection(
     client: MembraneClient, output: Output, connector_id: str | None, timeout: float
-) -> tuple[Connection, bool]:
-    """Return a READY Pusher connection and whether it was just created.
+) -> Connected:
+    """Return a READY Pusher connection, creating or awaiting it as needed.
 
     Args:
         client: The Membrane CLI client.
         output: Where the URL to open and progress are shown.
-        connector_id: A connector to use instead of searching for Pusher.
-        timeout: Longest wait for READY, in seconds.
+        connector_id: A connector to connect instead of looking for an
+            existing Pusher connection.
+        timeout: Longest wait for READY, in seconds (0: do not wait).
 
     Returns:
-        The connection and `True` when this call created it.
+        The connection, whether this call created it, and the URL shown.
 
     Raises:
         ConnectionNotReadyError: It did not become READY in time.
+        ConfigurationError: Several READY Pusher connections exist.
         NotFoundError: No Pusher connector was found.
     """
-    created = False
-    with output.progress("Looking for a Pusher connection..."):
-        connection = (
-            None if connector_id else find_pusher_connection(client.list_connections())
-        )
-
+    connection = None if connector_id else _existing(client, output)
+    created = connection is None
     if connection is None:
         chosen = connector_id or _find_connector(client, output)
         with output.progress("Creating the connection..."):
             connection = client.connect(chosen)
-        created = True
 
     if connection.is_ready:
-        return connection, created
-    return _wait_until_ready(client, output, connection, timeout), created
+        return Connected(connection, created)
+    url = connection_url(connection)
+    ready = _wait_until_ready(client, output, connection, timeout)
+    return Connected(ready, created, url)
+
+
+def _existing(client: MembraneClient, output: Output) -> Connection | None:
+    """Return the Pusher connection already there (READY or not), else None."""
+    with output.progress("Looking for a Pusher connection..."):
+        connections = client.list_connections()
+    try:
+        return choose_pusher_connection(connections)
+    except ConnectionNotReadyError as error:
+        if error.connection_id is None:
+            return None
+        return next((c for c in connections if c.id == error.connection_id), None)
 
 
 def _find_connector(client: MembraneClient, output: Output) -> str:
@@ -132,43 +175,56 @@ def _find_connector(client: MembraneClient, output: Output) -> str:
 
 
 def _wait_until_ready(
-    client: MembraneClient, output: Output, connection: Connection, timeout: float
+    client: MembraneClient,
+    output: Output,
+    connection: Connection,
+    timeout: float,
 ) -> Connection:
-    """Show the URL to open and poll until READY or the timeout passes."""
+    """Show the URL to open, then poll until READY or `timeout` seconds pass.
+
+    Each poll asks the CLI to wait no longer than the time left, so a slow
+    `connection get` cannot stretch the wait beyond `--timeout`.
+    """
     first = not_ready_error(connection)
     if first.url:
         output.notice(f"Open this URL to finish connecting Pusher: {first.url}")
-    if timeout <= 0:
-        raise first
 
     deadline = time.monotonic() + timeout
     with output.progress("Waiting for the connection to become READY..."):
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             started = time.monotonic()
-            connection = client.get_connection(connection.id, wait=True)
-            if connection.is_ready:
-                return connection
-            # `--wait` may return at once (e.g. on a client action); do not spin.
+            try:
+                connection = client.get_connection(
+                    connection.id, wait=True, timeout=left
+                )
+            except MembranePusherError as error:
+                if not is_transient(error):
+                    raise
+                # A slow or garbled poll: ask again while time is left.
+            else:
+                if connection.is_ready:
+                    return connection
+            # `--wait` returns at once while the user has a step to do: no spin.
             if time.monotonic() - started < _POLL_PAUSE:
                 time.sleep(min(_POLL_PAUSE, max(0.0, deadline - time.monotonic())))
 
-    error = not_ready_error(connection)
+    last = not_ready_error(connection)
     raise ConnectionNotReadyError(
         f"The Pusher connection {connection.id} was not READY after {timeout:g} s.",
-        hint=error.hint,
+        hint=last.hint if last.url else first.hint,
         connection_id=connection.id,
         state=connection.state,
-        url=error.url or first.url,
+        url=last.url or first.url,
     )
 
 
-def _describe(connection: Connection) -> dict[str, Any]:
+def _describe(outcome: Connected) -> dict[str, Any]:
     """Return the fields of a connection worth printing."""
-    url = connection.client_action.ui_url if connection.client_action else None
+    connection = outcome.connection
     return {
         "id": connection.id,
         "name": connection.name,
         "state": connection.state,
         "ready": connection.is_ready,
-        "url": url,
+        "url": connection_url(connection) or outcome.url,
     }

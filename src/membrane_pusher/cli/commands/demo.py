@@ -1,9 +1,11 @@
 """`membrane-pusher demo`: the whole chain, offline, in one command.
 
 A sandbox starts, a WebSocket subscriber listens on a demo channel, an agent
-turn sends an event with the toolkit, and the command shows what arrived.
+turn sends an event with the toolkit, and the command shows what arrived:
+each call with its time, a summary line (tools loaded, calls made), and the
+outcome, which says so when the model's call differs from the instruction.
 Everything started is stopped at the end. Exit 0 only when the subscriber
-received exactly what the agent sent.
+received exactly what was sent.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ if TYPE_CHECKING:
 
     from membrane_pusher.agent.turn import AgentEvent
     from membrane_pusher.cli.output import Output
-    from membrane_pusher.demo import DemoResult
+    from membrane_pusher.demo import DemoReporter, DemoResult
 
 __all__ = ["command"]
+
+_OUTCOME_STYLES = {"ok": "green", "differs": "yellow", "failed": "red"}
 
 
 @click.command("demo")
@@ -48,7 +52,9 @@ def command(
     """
     from membrane_pusher.demo import SilentReporter, run_demo
 
-    reporter: Any = SilentReporter() if state.json_mode else _Reporter(state.output)
+    reporter: DemoReporter = (
+        SilentReporter() if state.json_mode else _Reporter(state.output)
+    )
     result = run_demo(
         instruction=instruction,
         model=model_spec,
@@ -66,6 +72,7 @@ class _Reporter:
     def __init__(self, output: Output) -> None:
         """Write through `output`."""
         self.output = output
+        self.speaker = "model"
 
     def step(self, title: str) -> None:
         """A new phase."""
@@ -79,21 +86,27 @@ class _Reporter:
         """Something did not go as planned."""
         self.output.say(f"!! {message}", style="yellow")
 
+    def model(self, info: Mapping[str, Any]) -> None:
+        """Remember who answers, to label its replies."""
+        self.speaker = "scripted" if info.get("source") == "scripted" else "model"
+
     def tools(self, tools: Sequence[Mapping[str, Any]]) -> None:
-        """The tools the agent got."""
+        """The tools the toolkit loaded."""
         names = ", ".join(str(tool.get("name")) for tool in tools)
         self.output.say(f"   tools: {names}")
 
     def agent_event(self, event: AgentEvent) -> None:
-        """A model reply, tool call or tool result."""
+        """A model reply, tool call or tool result (with its time)."""
+        from membrane_pusher.demo.reporting import call_summary
+
         record = event.record
         if event.kind == "tool_call" and record is not None:
             args = json.dumps(record.args, ensure_ascii=False)
             self.output.say(f"   -> {record.name} {args}", style="cyan")
         elif event.kind == "tool_result" and record is not None:
-            self.output.say(f"   <- {record.status}: {record.content}")
+            self.output.say(f"   <- {call_summary(record)}: {record.content}")
         elif event.kind == "answer" and event.text:
-            self.output.say(f"   model: {event.text}")
+            self.output.say(f"   {self.speaker}: {event.text}")
 
     def received(self, events: Sequence[Mapping[str, Any]]) -> None:
         """What the subscriber received."""
@@ -101,10 +114,9 @@ class _Reporter:
             self.output.say(f"   received: {json.dumps(item, ensure_ascii=False)}")
 
     def summary(self, result: DemoResult) -> None:
-        """The demo finished."""
-        if result.ok:
-            verdict = result.verdict or "received exactly what the agent sent"
-            self.output.say(f"OK: {verdict} ({result.seconds:.1f} s).", style="green")
-            return
-        reason = result.error or result.verdict or "no event arrived on the channel"
-        self.output.say(f"FAILED: {reason}", style="red")
+        """The tools and calls with their times, then the outcome."""
+        from membrane_pusher.demo.reporting import outcome, summary_line
+
+        self.output.say(summary_line(result))
+        last = outcome(result)
+        self.output.say(last.text, style=_OUTCOME_STYLES[last.kind])

@@ -8,7 +8,6 @@ of the first failure (3 not logged in, 4 not connected, 5 CLI not found...).
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,19 +15,10 @@ import click
 
 from membrane_pusher.cli.output import ExitCode, exit_code_for
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
-from membrane_pusher.cli.target import (
-    TargetOptions,
-    find_pusher_connection,
-    no_connection_error,
-    not_ready_error,
-    resolve_app_id,
-    target_options,
-)
+from membrane_pusher.cli.target import TargetOptions, find_connection, target_options
 from membrane_pusher.errors import MembranePusherError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from membrane_pusher.membrane.client import MembraneClient
 
 __all__ = ["Check", "command"]
@@ -86,7 +76,7 @@ def command(state: CLIState, target: TargetOptions) -> int:
                 app_id=target.app_id or session.app_id,
             )
     else:
-        checks = run_checks(None, target.connection_id, resolve_app_id(target.app_id))
+        checks = run_checks(None, target.connection_id, target.app_id)
     return _report(state, checks)
 
 
@@ -98,7 +88,7 @@ def run_checks(
     Args:
         client: The client to check; `None` builds one for the real `membrane`.
         connection_id: The connection to check; looked up when `None`.
-        app_id: The Pusher app id, when one was given.
+        app_id: The Pusher app id given; the environment is read when `None`.
 
     Returns:
         One `Check` per line of the report.
@@ -161,31 +151,30 @@ def _check_login(client: MembraneClient) -> Check:
 
 
 def _check_connection(client: MembraneClient, connection_id: str | None) -> Check:
-    """Find the Pusher connection and tell whether it is READY."""
+    """Find the Pusher connection (as the toolkit would) and tell whether READY."""
     try:
-        if connection_id:
-            connection = client.get_connection(connection_id)
-        else:
-            found = find_pusher_connection(client.list_connections())
-            if found is None:
-                return Check.failed("connection", no_connection_error())
-            connection = found
+        connection = find_connection(client, connection_id)
     except MembranePusherError as error:
         return Check.failed("connection", error)
-    if not connection.is_ready:
-        return Check.failed("connection", not_ready_error(connection))
     return Check("connection", "ok", f"{connection.id} is READY")
 
 
 def _check_app_id(app_id: str | None) -> Check:
-    """Tell whether a Pusher app id is set (the built-in tools need it)."""
-    if app_id:
-        return Check("app_id", "ok", app_id)
+    """Tell whether a valid Pusher app id is set (the built-in tools need it)."""
+    from membrane_pusher.pusher.config import resolve_app_id
+
+    try:
+        resolved = resolve_app_id(app_id)
+    except MembranePusherError as error:
+        return Check.failed("app_id", error)
+    if resolved:
+        return Check("app_id", "ok", resolved)
     return Check(
         "app_id",
         "fail",
         "No Pusher app id is set; the built-in pusher_* tools need it.",
-        "Pass --app-id or set PUSHER_APP_ID (Pusher dashboard > App Keys).",
+        "Pass --app-id or set MEMBRANE_PUSHER_APP_ID or PUSHER_APP_ID "
+        "(Pusher dashboard > App Keys).",
         "configuration_error",
     )
 
@@ -194,7 +183,9 @@ def _check_cache() -> Check:
     """Tell whether the action cache folder is writable (optional)."""
     import tempfile
 
-    folder = _cache_dir()
+    from membrane_pusher.paths import cache_dir
+
+    folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
@@ -210,18 +201,6 @@ def _check_cache() -> Check:
     return Check("cache", "ok", f"{folder} is writable")
 
 
-def _cache_dir() -> Path:
-    """Return the action cache folder (env override, else the user cache)."""
-    from pathlib import Path
-
-    configured = os.environ.get("MEMBRANE_PUSHER_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("membrane-pusher"))
-
-
 def _report(state: CLIState, checks: list[Check]) -> int:
     """Print the checks and return the exit code of the first failure."""
     failures = [c for c in checks if c.status == "fail"]
@@ -235,12 +214,14 @@ def _report(state: CLIState, checks: list[Check]) -> int:
         return code
 
     for check in checks:
+        # Failures show even with -q: they are what the user must act on.
+        emit = state.output.problem if check.status == "fail" else state.output.say
         line = f"{_MARKS[check.status]}  {check.name:<13} {check.detail}"
-        state.output.say(line, style=_STYLES[check.status])
+        emit(line, style=_STYLES[check.status])
         if check.url:
-            state.output.say(f"      open: {check.url}")
+            emit(f"      open: {check.url}")
         if check.fix and check.status in {"fail", "warn"}:
-            state.output.say(f"      fix:  {check.fix}")
+            emit(f"      fix:  {check.fix}")
     summary = "All needed checks passed." if not failures else "Some checks failed."
     state.output.say(summary)
     return code

@@ -35,7 +35,7 @@ def group() -> None:
 @pass_state
 def install(state: CLIState) -> None:
     """Install the pinned soketi server with npm (needs Node 18 or 20)."""
-    from membrane_pusher.sandbox.soketi import install_soketi, is_installed
+    from membrane_pusher.sandbox.install import install_soketi, is_installed
 
     already = is_installed()
     with state.output.progress("Installing soketi with npm ci..."):
@@ -104,6 +104,8 @@ def _print(state: CLIState, status: SandboxStatus) -> None:
         state.output.data(document)
         return
     state.output.say(status.message)
+    if status.hint:
+        state.output.say(f"Hint: {status.hint}")
     details = document.get("state") or {}
     if status.running and details:
         state.output.say(f"  app id:      {details.get('app_id')}")

@@ -6,8 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.errors import InvalidArgumentsError
 from membrane_pusher.pusher import request_guard, rules
-from membrane_pusher.pusher.operations.base import Operation, PusherRequest
+from membrane_pusher.pusher.operations.base import (
+    Operation,
+    PusherRequest,
+    RequestContext,
+)
 from membrane_pusher.pusher.operations.events import user_id_schema
+from membrane_pusher.pusher.operations.raw_rules import (
+    query_text,
+    raw_encrypted_channels,
+    raw_rule_problems,
+    seal_raw_body,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,9 +37,12 @@ def _check_terminate(arguments: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def _build_terminate(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+def _build_terminate(
+    arguments: Mapping[str, Any], context: RequestContext
+) -> PusherRequest:
     """Build `POST /apps/{app_id}/users/{user_id}/terminate_connections`."""
-    path = f"/apps/{app_id}/users/{arguments['user_id']}/terminate_connections"
+    user = arguments["user_id"]
+    path = f"/apps/{context.app_id}/users/{user}/terminate_connections"
     return PusherRequest("POST", path, body={})
 
 
@@ -39,7 +52,7 @@ TERMINATE_USER_CONNECTIONS = Operation(
         "Disconnect every connection of one signed-in user (connections that "
         "completed Pusher user authentication). Destructive: the user's apps are "
         "cut off until they reconnect. User id: letters, digits and "
-        "_ - = @ , . ; up to 128 characters."
+        f"_ - = @ , . ; up to {rules.MAX_USER_ID_LENGTH} characters."
     ),
     schema={
         "type": "object",
@@ -52,7 +65,7 @@ TERMINATE_USER_CONNECTIONS = Operation(
     read_only=False,
     destructive=True,
     check=_check_terminate,
-    build=_build_terminate,
+    builder=_build_terminate,
 )
 
 
@@ -60,41 +73,38 @@ TERMINATE_USER_CONNECTIONS = Operation(
 
 
 def _check_raw(arguments: Mapping[str, Any]) -> list[str]:
-    """Rules of a raw request: the request guard."""
+    """Rules of a raw request: the request guard, then the typed endpoint's rules."""
     problems = rules.unknown_argument_problems(
         arguments, ("method", "path", "query", "body"), call="pusher_api_request"
     )
     problems += request_guard.raw_request_problems(dict(arguments))
+    problems += raw_rule_problems(arguments)
     return problems
 
 
-def _build_raw(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+def _build_raw(arguments: Mapping[str, Any], context: RequestContext) -> PusherRequest:
     """Build the request under `/apps/{app_id}/`, refusing any other app."""
-    path = request_guard.resolve_raw_path(arguments["path"], app_id)
+    path = request_guard.resolve_raw_path(arguments["path"], context.app_id)
     if path is None:
         raise InvalidArgumentsError(
             [
                 (
                     f"path: {arguments['path']!r} is outside this app's API; paths "
-                    f"must stay under /apps/{app_id}/"
+                    f"must stay under /apps/{context.app_id}/"
                 )
             ],
             hint="Give the path relative to the app, for example '/channels'.",
         )
     query = {
-        key: _query_text(value) for key, value in (arguments.get("query") or {}).items()
+        key: query_text(value) for key, value in (arguments.get("query") or {}).items()
     }
     body = arguments.get("body")
-    if arguments["method"] == "POST" and body is None:
-        body = {}
+    if arguments["method"] == "POST":
+        body = {} if body is None else seal_raw_body(body, path, context)
     return PusherRequest(arguments["method"], path, query=query, body=body)
 
 
-def _query_text(value: Any) -> str:
-    """Render a query value as Pusher expects it (booleans in lower case)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+_RAW_BODY_LIMIT = f"{request_guard.MAX_RAW_BODY_BYTES // 1024} KiB"
 
 
 API_REQUEST = Operation(
@@ -104,8 +114,10 @@ API_REQUEST = Operation(
         "the other pusher_ tools do not cover. 'path' is relative to the app "
         "(e.g. '/channels' means /apps/{app_id}/channels). Only GET and POST; no "
         "absolute URLs, no '..', no CR/LF, no auth_* parameters (requests are "
-        "signed for you); body (POST only) at most 120 KiB. POST requests count "
-        "as destructive and may need confirmation."
+        f"signed for you); body (POST only) at most {_RAW_BODY_LIMIT}. Paths the "
+        "other tools cover (/events, /batch_events, /channels, ...) follow the "
+        "same rules as those tools. POST requests count as destructive and may "
+        "need confirmation."
     ),
     schema={
         "type": "object",
@@ -129,7 +141,8 @@ API_REQUEST = Operation(
                 "additionalProperties": {"type": ["string", "integer", "boolean"]},
                 "description": (
                     "Query parameters, e.g. {'filter_by_prefix': 'presence-'}. "
-                    "Never auth_* or body_md5."
+                    "Never auth_* or body_md5; values are plain text without "
+                    "& = # or %."
                 ),
             },
             "body": {
@@ -143,6 +156,7 @@ API_REQUEST = Operation(
     read_only=False,
     destructive=True,
     check=_check_raw,
-    build=_build_raw,
+    builder=_build_raw,
     destructive_when=lambda arguments: arguments.get("method") != "GET",
+    encrypted_channels=raw_encrypted_channels,
 )

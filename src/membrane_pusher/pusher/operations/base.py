@@ -1,8 +1,15 @@
 """What one Pusher operation is: its schema, its rules and its request.
 
 An `Operation` is plain data plus two functions: `check` returns the rule
-problems of some arguments, and `build` turns valid arguments into a
-`PusherRequest` for the app. Transports send requests; tools tie the two.
+problems of some arguments, and `builder` turns valid arguments into a
+`PusherRequest` for the app, given a `RequestContext` (the app id and, for
+`private-encrypted-` channels, the encryption master key). Transports send
+requests; tools tie the two.
+
+The operations are module constants without a key; `with_encryption_key`
+returns a copy that carries the app's master key, so that copy encrypts data
+for encrypted channels where the keyless one refuses them (in `check_rules`,
+before anything is confirmed or sent).
 
 Each operation has two schemas. `schema` is what the model sees: types, enums,
 descriptions and the documented limits (`maxItems`, `maxLength`, `pattern`).
@@ -14,22 +21,23 @@ generic "is too long".
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.schema.validate import ArgumentValidator
+from membrane_pusher.pusher import encryption, rules
+from membrane_pusher.schema.validate import get_validator
 
 __all__ = [
     "Operation",
     "PusherRequest",
+    "RequestContext",
+    "no_encrypted_channels",
     "rule_free_schema",
 ]
-
-# Compiled validators, one per operation name (operations are module constants).
-_VALIDATORS: dict[str, ArgumentValidator] = {}
 
 # Limits the rule checks own; they stay in the model-facing schema only.
 _RULE_KEYWORDS = frozenset({"maxItems", "maxLength", "pattern", "additionalProperties"})
@@ -61,8 +69,31 @@ class PusherRequest:
         return described
 
 
+@dataclass(frozen=True)
+class RequestContext:
+    """What a request builder needs besides the arguments.
+
+    Attributes:
+        app_id: The Pusher app id the request is for.
+        encryption_master_key: The app's 32-byte end-to-end encryption master
+            key, or `None`; without it, data for `private-encrypted-` channels
+            is refused (never sent in plain text).
+    """
+
+    app_id: str
+    encryption_master_key: bytes | None = field(default=None, repr=False)
+
+
 Checker = Callable[[Mapping[str, Any]], list[str]]
-Builder = Callable[[Mapping[str, Any], str], PusherRequest]
+Builder = Callable[[Mapping[str, Any], RequestContext], PusherRequest]
+# `(JSON path, channel)` of each encrypted channel whose data a call would send.
+EncryptedChannels = Callable[[Mapping[str, Any]], list[tuple[str, str]]]
+
+
+def no_encrypted_channels(arguments: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The `encrypted_channels` of operations that publish no event data."""
+    del arguments
+    return []
 
 
 @dataclass(frozen=True)
@@ -76,9 +107,15 @@ class Operation:
         read_only: Whether the call changes nothing.
         destructive: Whether the call may disrupt users (needs confirmation).
         check: Returns one line per broken Pusher rule.
-        build: Turns valid arguments and the app id into a request.
+        builder: Turns valid arguments and a `RequestContext` into a request;
+            may raise `InvalidArgumentsError` for what only the context tells
+            (another app's path, an encrypted channel without a key).
         destructive_when: For calls that are destructive only for some
             arguments (raw requests), tells whether these ones are.
+        encrypted_channels: For valid arguments, the encrypted channels whose
+            data the call would encrypt, with their JSON paths.
+        encryption_master_key: The app's 32-byte encryption master key, set
+            with `with_encryption_key`; never shown in `repr`.
     """
 
     name: str
@@ -87,8 +124,10 @@ class Operation:
     read_only: bool
     destructive: bool
     check: Checker
-    build: Builder
+    builder: Builder
     destructive_when: Callable[[Mapping[str, Any]], bool] | None = None
+    encrypted_channels: EncryptedChannels = no_encrypted_channels
+    encryption_master_key: bytes | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def validation_schema(self) -> dict[str, Any]:
@@ -105,31 +144,86 @@ class Operation:
             return self.destructive_when(arguments)
         return self.destructive
 
-    @property
-    def validator(self) -> ArgumentValidator:
-        """The compiled validator of `validation_schema` (built once)."""
-        validator = _VALIDATORS.get(self.name)
-        if validator is None:
-            validator = ArgumentValidator(self.validation_schema)
-            _VALIDATORS[self.name] = validator
-        return validator
+    def with_encryption_key(self, master_key: bytes | None) -> Operation:
+        """Return a copy that encrypts data for `private-encrypted-` channels.
 
-    def problems(self, arguments: Any) -> list[str]:
-        """Return every problem of `arguments`: schema first, then the rules."""
-        problems = self.validator.problems(arguments)
+        Args:
+            master_key: The app's 32-byte master key (see
+                `encryption.master_key_from_base64`), or `None` for a copy
+                that refuses encrypted channels.
+
+        Raises:
+            ConfigurationError: When the key is not 32 bytes.
+        """
+        if master_key is not None:
+            encryption.check_master_key(master_key)
+        return dataclasses.replace(self, encryption_master_key=master_key)
+
+    def validate(self, arguments: Any) -> None:
+        """Check arguments against the schema, then against Pusher's rules.
+
+        Raises:
+            InvalidArgumentsError: With one line per problem; nothing is sent.
+        """
+        problems = get_validator(self.validation_schema).problems(arguments)
         if problems:
+            problems += self.unknown_key_problems(arguments)
+            raise InvalidArgumentsError(problems, tool=self.name)
+        self.check_rules(arguments)
+
+    def unknown_key_problems(self, arguments: Any) -> list[str]:
+        """Name the arguments (and batch-event fields) this operation does not take.
+
+        For arguments the schema refused: the schema check reports a missing
+        required argument but not the misnamed one next to it, which the rule
+        checks would name had the schema passed.
+        """
+        top = self.schema.get("properties", {})
+        problems = rules.unknown_argument_problems(arguments, top, call=self.name)
+        if not isinstance(arguments, dict):
             return problems
-        return self.check(arguments)
+        for name, child in top.items():
+            problems += _nested_unknown_keys(name, child, arguments.get(name))
+        return problems
 
     def check_rules(self, arguments: Mapping[str, Any]) -> None:
         """Check Pusher's rules on arguments that already fit the schema.
 
+        An encrypted channel is refused here when this operation has no master
+        key (or PyNaCl is missing), so the call is refused before anyone is
+        asked to confirm it.
+
         Raises:
             InvalidArgumentsError: When a rule is broken; nothing is sent.
         """
-        problems = self.check(arguments)
+        problems = self.check(arguments) or self.encryption_problems(arguments)
         if problems:
             raise InvalidArgumentsError(problems, tool=self.name)
+
+    def encryption_problems(self, arguments: Mapping[str, Any]) -> list[str]:
+        """Refuse encrypted channels when their data cannot be encrypted."""
+        key = self.encryption_master_key
+        if key is not None and encryption.is_available():
+            return []
+        return [
+            rules.encryption_unavailable_problem(path, channel, has_key=key is not None)
+            for path, channel in self.encrypted_channels(arguments)
+        ]
+
+    def build(self, arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+        """Build the request for arguments that passed `validate`.
+
+        Args:
+            arguments: The valid arguments.
+            app_id: The Pusher app id the request is for.
+
+        Raises:
+            InvalidArgumentsError: When the request cannot be built as asked
+                (another app's path; an encrypted channel without a key or
+                without PyNaCl); nothing is sent.
+        """
+        context = RequestContext(app_id, self.encryption_master_key)
+        return self.builder(arguments, context)
 
     def request(self, arguments: Any, app_id: str) -> PusherRequest:
         """Validate arguments (schema, then rules) and build the request.
@@ -142,8 +236,7 @@ class Operation:
             InvalidArgumentsError: When the schema or a rule is broken; nothing
                 is sent.
         """
-        self.validator.validate(arguments, tool=self.name)
-        self.check_rules(arguments)
+        self.validate(arguments)
         return self.build(arguments, app_id)
 
 
@@ -152,6 +245,28 @@ def rule_free_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = copy.deepcopy(dict(schema))
     _strip(cleaned)
     return cleaned
+
+
+def _nested_unknown_keys(path: str, schema: Any, value: Any) -> list[str]:
+    """Name the unknown fields of objects nested in `value` (batch events)."""
+    if not isinstance(schema, dict):
+        return []
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        items = schema["items"]
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in _nested_unknown_keys(f"{path}[{index}]", items, item)
+        ]
+    properties = schema.get("properties")
+    if not isinstance(value, dict) or not isinstance(properties, dict):
+        return []
+    problems = []
+    if schema.get("additionalProperties") is False:
+        problems = rules.unknown_field_problems(path, value, properties)
+    for name, child in properties.items():
+        problems += _nested_unknown_keys(f"{path}.{name}", child, value.get(name))
+    return problems
 
 
 def _strip(node: Any) -> None:

@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.pusher import rules
-from membrane_pusher.pusher.operations.base import Operation, PusherRequest
+from membrane_pusher.pusher.operations.base import (
+    Operation,
+    PusherRequest,
+    RequestContext,
+)
 from membrane_pusher.pusher.operations.events import CHANNEL_SCHEMA
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
-__all__ = ["GET_CHANNEL", "LIST_CHANNELS", "LIST_PRESENCE_USERS"]
+__all__ = [
+    "GET_CHANNEL",
+    "LIST_CHANNELS",
+    "LIST_PRESENCE_USERS",
+    "channel_problems",
+    "list_problems",
+    "users_problems",
+]
 
 
 # --- list channels ------------------------------------------------------------
@@ -22,27 +33,37 @@ def _check_list_channels(arguments: Mapping[str, Any]) -> list[str]:
     problems = rules.unknown_argument_problems(
         arguments, ("prefix", "info"), call="pusher_list_channels"
     )
-    prefix = arguments.get("prefix")
-    if prefix:
-        problems += _prefix_problems(prefix)
-    problems += rules.list_info_problems("info", arguments.get("info") or [], prefix)
+    problems += list_problems(
+        "prefix", arguments.get("prefix"), "info", arguments.get("info") or []
+    )
     return problems
 
 
-def _prefix_problems(prefix: str) -> list[str]:
-    """A prefix uses the channel-name characters and fits in a channel name."""
-    problems = rules.channel_name_problems("prefix", prefix)
-    return [p.replace("channel name", "prefix", 1) for p in problems]
+def list_problems(
+    prefix_path: str, prefix: Any, info_path: str, info: Iterable[str]
+) -> list[str]:
+    """Rules of the channel list: a prefix held to the channel-name rules.
+
+    Shared with raw `GET /channels` requests (`filter_by_prefix`, `info`).
+    """
+    problems: list[str] = []
+    if prefix:
+        problems += rules.channel_name_problems(prefix_path, prefix, noun="prefix")
+    text = prefix if isinstance(prefix, str) else None
+    problems += rules.list_info_problems(info_path, info, text)
+    return problems
 
 
-def _build_list_channels(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+def _build_list_channels(
+    arguments: Mapping[str, Any], context: RequestContext
+) -> PusherRequest:
     """Build `GET /apps/{app_id}/channels`."""
     query: dict[str, str] = {}
     if arguments.get("prefix"):
         query["filter_by_prefix"] = arguments["prefix"]
     if arguments.get("info"):
         query["info"] = ",".join(arguments["info"])
-    return PusherRequest("GET", f"/apps/{app_id}/channels", query=query)
+    return PusherRequest("GET", f"/apps/{context.app_id}/channels", query=query)
 
 
 LIST_CHANNELS = Operation(
@@ -80,7 +101,7 @@ LIST_CHANNELS = Operation(
     read_only=True,
     destructive=False,
     check=_check_list_channels,
-    build=_build_list_channels,
+    builder=_build_list_channels,
 )
 
 
@@ -92,15 +113,25 @@ def _check_get_channel(arguments: Mapping[str, Any]) -> list[str]:
     problems = rules.unknown_argument_problems(
         arguments, ("channel", "info"), call="pusher_get_channel"
     )
-    channel = arguments.get("channel")
-    problems += rules.channel_name_problems("channel", channel, in_url=True)
-    if isinstance(channel, str):
-        info = arguments.get("info") or []
-        problems += rules.channel_info_problems("info", info, channel)
+    problems += channel_problems(
+        "channel", arguments.get("channel"), "info", arguments.get("info") or []
+    )
     return problems
 
 
-def _build_get_channel(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+def channel_problems(
+    channel_path: str, channel: Any, info_path: str, info: Iterable[str]
+) -> list[str]:
+    """Rules of one channel's state, shared with raw `GET /channels/{channel}`."""
+    problems = rules.channel_name_problems(channel_path, channel, in_url=True)
+    if isinstance(channel, str):
+        problems += rules.channel_info_problems(info_path, info, channel)
+    return problems
+
+
+def _build_get_channel(
+    arguments: Mapping[str, Any], context: RequestContext
+) -> PusherRequest:
     """Build `GET /apps/{app_id}/channels/{channel}`.
 
     The rules allow only characters that are valid in a URL path as they are,
@@ -109,7 +140,7 @@ def _build_get_channel(arguments: Mapping[str, Any], app_id: str) -> PusherReque
     query: dict[str, str] = {}
     if arguments.get("info"):
         query["info"] = ",".join(arguments["info"])
-    path = f"/apps/{app_id}/channels/{arguments['channel']}"
+    path = f"/apps/{context.app_id}/channels/{arguments['channel']}"
     return PusherRequest("GET", path, query=query)
 
 
@@ -144,7 +175,7 @@ GET_CHANNEL = Operation(
     read_only=True,
     destructive=False,
     check=_check_get_channel,
-    build=_build_get_channel,
+    builder=_build_get_channel,
 )
 
 
@@ -156,19 +187,26 @@ def _check_users(arguments: Mapping[str, Any]) -> list[str]:
     problems = rules.unknown_argument_problems(
         arguments, ("channel",), call="pusher_list_presence_users"
     )
-    channel = arguments.get("channel")
-    problems += rules.channel_name_problems("channel", channel, in_url=True)
+    problems += users_problems("channel", arguments.get("channel"))
+    return problems
+
+
+def users_problems(path: str, channel: Any) -> list[str]:
+    """Rules of one presence channel's users, shared with raw requests."""
+    problems = rules.channel_name_problems(path, channel, in_url=True)
     if isinstance(channel, str) and not rules.is_presence_channel(channel):
         problems.append(
-            f"channel: users can only be listed for {rules.PRESENCE_PREFIX} channels"
+            f"{path}: users can only be listed for {rules.PRESENCE_PREFIX} channels"
             f", not {channel!r}"
         )
     return problems
 
 
-def _build_users(arguments: Mapping[str, Any], app_id: str) -> PusherRequest:
+def _build_users(
+    arguments: Mapping[str, Any], context: RequestContext
+) -> PusherRequest:
     """Build `GET /apps/{app_id}/channels/{channel}/users` (no parameters)."""
-    path = f"/apps/{app_id}/channels/{arguments['channel']}/users"
+    path = f"/apps/{context.app_id}/channels/{arguments['channel']}/users"
     return PusherRequest("GET", path)
 
 
@@ -194,5 +232,5 @@ LIST_PRESENCE_USERS = Operation(
     read_only=True,
     destructive=False,
     check=_check_users,
-    build=_build_users,
+    builder=_build_users,
 )

@@ -10,13 +10,12 @@ answer (status and body) even when Pusher refused the request.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from membrane_pusher.membrane.models import ProxyRequest
 from membrane_pusher.pusher.transports.responses import PusherResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from membrane_pusher.membrane.models import ProxyResponse
     from membrane_pusher.pusher.operations.base import PusherRequest
 
@@ -28,29 +27,11 @@ logger = logging.getLogger(__name__)
 class ProxyClient(Protocol):
     """The part of `MembraneClient` this transport uses."""
 
-    def request(
-        self,
-        connection_id: str,
-        path: str,
-        *,
-        method: str = "GET",
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> ProxyResponse:
+    def request(self, request: ProxyRequest) -> ProxyResponse:
         """Send a request through the proxy."""
         ...
 
-    async def arequest(
-        self,
-        connection_id: str,
-        path: str,
-        *,
-        method: str = "GET",
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> ProxyResponse:
+    async def arequest(self, request: ProxyRequest) -> ProxyResponse:
         """Send a request through the proxy (async)."""
         ...
 
@@ -85,18 +66,24 @@ class MembraneProxyTransport:
     def send(self, request: PusherRequest) -> PusherResponse:
         """Send one request through `membrane request` and return the answer."""
         logger.debug("membrane proxy %s %s", request.method, request.path)
-        answer = self.client.request(
-            self.connection_id, request.path, **_options(request)
-        )
+        answer = self.client.request(self._proxy_request(request))
         return _response(answer)
 
     async def asend(self, request: PusherRequest) -> PusherResponse:
         """Send one request through `membrane request` (async)."""
         logger.debug("membrane proxy %s %s", request.method, request.path)
-        answer = await self.client.arequest(
-            self.connection_id, request.path, **_options(request)
-        )
+        answer = await self.client.arequest(self._proxy_request(request))
         return _response(answer)
+
+    def _proxy_request(self, request: PusherRequest) -> ProxyRequest:
+        """Turn a Pusher request into a request through this connection."""
+        return ProxyRequest(
+            self.connection_id,
+            request.path,
+            method=request.method,
+            query=dict(request.query) or None,
+            body=request.body,
+        )
 
     def __repr__(self) -> str:
         """Name the connection and app, never credentials."""
@@ -104,16 +91,6 @@ class MembraneProxyTransport:
             f"MembraneProxyTransport(connection_id={self.connection_id!r}, "
             f"app_id={self._app_id!r})"
         )
-
-
-def _options(request: PusherRequest) -> dict[str, Any]:
-    """Turn a request into `MembraneClient.request` keyword arguments."""
-    options: dict[str, Any] = {"method": request.method}
-    if request.query:
-        options["query"] = dict(request.query)
-    if request.body is not None:
-        options["body"] = request.body
-    return options
 
 
 def _response(answer: ProxyResponse) -> PusherResponse:

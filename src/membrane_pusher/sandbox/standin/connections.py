@@ -1,12 +1,20 @@
 """Stand-in commands of the account and its connections.
 
 `--version`, `status`, `login`, `logout`, `connection list`, `connection get`,
-`search` (connectors) and `connect` (reuse or create a READY connection).
+`search` (connectors) and `connect` (reuse a READY connection or create one).
+
+A new connection is READY at once, unless the workspace holds
+`connectPending`: `{"readyAfterGets": N}` and/or `{"readyAfterSeconds": S}`
+(optionally `"uiUrl"`). `connect` then answers the connection in state
+`CLIENT_ACTION_REQUIRED` with a `clientAction` URL, as when the user still has
+a browser step to do; it becomes READY on its N-th `connection get`, or once S
+seconds have passed (seen by `connection get` and `connection list`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.sandbox.standin.answers import (
     Answer,
@@ -16,6 +24,7 @@ from membrane_pusher.sandbox.standin.answers import (
     usage_error,
 )
 from membrane_pusher.sandbox.standin.context import (
+    PRIVATE_PREFIX,
     READY,
     Context,
     connection_missing,
@@ -38,6 +47,10 @@ __all__ = [
 ]
 
 _DEFAULT_VERSION = "1.18.3"
+_PENDING = "CLIENT_ACTION_REQUIRED"
+# Private fields of a pending connection (never answered).
+_GETS_LEFT = f"{PRIVATE_PREFIX}ready-after-gets"
+_READY_AT = f"{PRIVATE_PREFIX}ready-at"
 
 
 def version(context: Context, parsed: ParsedArgs) -> Answer:
@@ -83,7 +96,9 @@ def logout(context: Context, parsed: ParsedArgs) -> Answer:
 def connection_list(context: Context, parsed: ParsedArgs) -> Answer:
     """`membrane connection list`."""
     del parsed
-    return context.listing(list(context.workspace.get("connections", [])))
+    _settle(context, None)
+    connections = context.workspace.get("connections", [])
+    return context.listing([_public(c) for c in connections])
 
 
 def connection_get(context: Context, parsed: ParsedArgs) -> Answer:
@@ -91,10 +106,11 @@ def connection_get(context: Context, parsed: ParsedArgs) -> Answer:
     if not parsed.positionals:
         return usage_error("missing required argument 'id'")
     selector = parsed.positionals[0]
-    connection = find_connection(context, selector)
-    if connection is None:
+    if find_connection(context, selector) is None:
         return connection_missing(selector)
-    return json_answer(connection)
+    _settle(context, selector)
+    connection = find_connection(context, selector)
+    return json_answer(_public(connection or {}))
 
 
 def search(context: Context, parsed: ParsedArgs) -> Answer:
@@ -140,10 +156,10 @@ def connect(context: Context, parsed: ParsedArgs) -> Answer:
     for connection in context.workspace.get("connections", []):
         same_app = connection.get("connectorId") == connector.get("id")
         if same_app and connection.get("state", READY) == READY:
-            return json_answer(connection)
+            return json_answer(_public(connection))
 
     key = str(connector.get("key") or connector.get("id"))
-    created = {
+    created: dict[str, Any] = {
         "id": new_id(f"con_{key}"),
         "name": connector.get("name"),
         "key": key,
@@ -154,5 +170,68 @@ def connect(context: Context, parsed: ParsedArgs) -> Answer:
         "disconnected": False,
         "integration": {"key": key, "name": connector.get("name")},
     }
+    pending = context.workspace.get("connectPending")
+    if isinstance(pending, dict):
+        created.update(_pending_fields(created["id"], pending))
     context.update(lambda data: data.setdefault("connections", []).append(created))
-    return json_answer(created)
+    return json_answer(_public(created))
+
+
+def _pending_fields(connection_id: str, pending: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields of a new connection that still needs the user."""
+    url = pending.get("uiUrl") or f"https://ui.standin.invalid/connect/{connection_id}"
+    fields: dict[str, Any] = {
+        "state": _PENDING,
+        "connected": False,
+        "clientAction": {
+            "type": "connect",
+            "description": "Open the URL to finish connecting.",
+            "uiUrl": url,
+        },
+    }
+    if pending.get("readyAfterGets") is not None:
+        fields[_GETS_LEFT] = int(pending["readyAfterGets"])
+    if pending.get("readyAfterSeconds") is not None:
+        fields[_READY_AT] = time.time() + float(pending["readyAfterSeconds"])
+    return fields
+
+
+def _settle(context: Context, got: str | None) -> None:
+    """Make due pending connections READY; `got` names the one asked for.
+
+    Asking for a connection with `connection get` counts one of its gets.
+    """
+    connections = context.workspace.get("connections", [])
+    if not any(_GETS_LEFT in c or _READY_AT in c for c in connections):
+        return
+
+    def change(data: dict[str, Any]) -> None:
+        now = time.time()
+        for connection in data.get("connections", []):
+            if got is not None and got in {connection.get("id"), connection.get("key")}:
+                _count_get(connection)
+            if float(connection.get(_READY_AT, now + 1)) <= now:
+                _make_ready(connection)
+
+    context.update(change)
+
+
+def _count_get(connection: dict[str, Any]) -> None:
+    """Count one `connection get` of a connection waiting for gets."""
+    if _GETS_LEFT not in connection:
+        return
+    connection[_GETS_LEFT] = int(connection[_GETS_LEFT]) - 1
+    if connection[_GETS_LEFT] <= 0:
+        _make_ready(connection)
+
+
+def _make_ready(connection: dict[str, Any]) -> None:
+    """Turn a pending connection READY, as when the user finished the step."""
+    connection.update(state=READY, connected=True, disconnected=False)
+    for name in ("clientAction", _GETS_LEFT, _READY_AT):
+        connection.pop(name, None)
+
+
+def _public(connection: dict[str, Any]) -> dict[str, Any]:
+    """Return a connection without the stand-in's private fields."""
+    return {k: v for k, v in connection.items() if not k.startswith(PRIVATE_PREFIX)}

@@ -2,21 +2,22 @@
 
 Several stand-in processes may run at once (the client runs calls
 concurrently), so every read-modify-write holds an exclusive `flock` on
-`.lock` in the workspace folder, and the call log is appended under it.
+`.lock` in the workspace folder, and the call log is appended under it
+(both helpers come from `membrane_pusher.sandbox.files`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from membrane_pusher.sandbox.files import locked, write_json_atomic
+
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import contextlib
 
 __all__ = [
     "CALLS_FILE",
@@ -64,15 +65,9 @@ class Store:
             raise StoreError(f"no {WORKSPACE_FILE} in {home}")
         return cls(home)
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> contextlib.AbstractContextManager[None]:
         """Hold the workspace's exclusive lock."""
-        with (self.home / _LOCK_FILE).open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return locked(self.home / _LOCK_FILE)
 
     def workspace(self) -> dict[str, Any]:
         """Return the parsed workspace.
@@ -121,8 +116,5 @@ class Store:
             raise StoreError(f"{path} is not valid JSON: {error}") from error
 
     def _write_json(self, name: str, value: Any) -> None:
-        """Write one JSON file atomically."""
-        path = self.home / name
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False), "utf-8")
-        temporary.replace(path)
+        """Write one JSON file atomically, readable by the user only."""
+        write_json_atomic(self.home / name, value)

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from membrane_pusher.sandbox.files import write_json_atomic
 from membrane_pusher.sandbox.standin.defaults import (
     PUSHER_CONNECTION_ID,
     default_workspace,
@@ -64,8 +65,8 @@ class StandinWorkspace:
         return standin_command()
 
     def write(self, data: dict[str, Any]) -> None:
-        """Replace `workspace.json`."""
-        _write_json(self.path / WORKSPACE_FILE, data)
+        """Replace `workspace.json` (owner-only: it may hold the app secret)."""
+        write_json_atomic(self.path / WORKSPACE_FILE, data)
 
     def read(self) -> dict[str, Any]:
         """Return the parsed `workspace.json`."""
@@ -82,7 +83,7 @@ class StandinWorkspace:
 
     def set_faults(self, rules: list[dict[str, Any]]) -> None:
         """Replace the fault rules (an empty list removes them)."""
-        _write_json(self.path / FAULTS_FILE, rules)
+        write_json_atomic(self.path / FAULTS_FILE, rules)
 
     def calls(self, command: str | None = None) -> list[dict[str, Any]]:
         """Return the recorded calls, optionally only those of one command."""
@@ -102,12 +103,17 @@ class StandinWorkspace:
             pids.extend(int(pid) for pid in record.get("children", []))
         return pids
 
-    def env(self) -> dict[str, str]:
-        """Return the variables that point `membrane` at this stand-in."""
-        return {
-            "MEMBRANE_CLI": shlex.join(self.command),
-            HOME_ENV_VAR: str(self.path),
-        }
+    def env(self, *, app_id: str | None = None) -> dict[str, str]:
+        """Return the variables that point `membrane` at this stand-in.
+
+        Args:
+            app_id: The Pusher app the tools address (`PUSHER_APP_ID`), for a
+                workspace that forwards to a sandbox's server.
+        """
+        env = {"MEMBRANE_CLI": shlex.join(self.command), HOME_ENV_VAR: str(self.path)}
+        if app_id is not None:
+            env["PUSHER_APP_ID"] = app_id
+        return env
 
     def client(self, **kwargs: Any) -> MembraneClient:
         """Return a `MembraneClient` that runs this stand-in.
@@ -119,14 +125,6 @@ class StandinWorkspace:
 
         env = {**self.env(), **kwargs.pop("env", {})}
         return MembraneClient(env=env, **kwargs)
-
-
-def _write_json(path: Path, value: Any) -> None:
-    """Write a JSON file atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False), "utf-8")
-    temporary.replace(path)
 
 
 def _read_lines(path: Path) -> list[dict[str, Any]]:

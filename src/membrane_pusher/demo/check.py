@@ -10,7 +10,11 @@ mangled the data on the way would show up here as a mismatch.
 
 It also notices when the model renamed the event the instruction spelled out
 (the small offline model often does): that is a note, not a failure, since the
-chain delivered faithfully what the model chose to send.
+chain delivered faithfully what the model chose to send, but the demo says so
+rather than a bare "OK".
+
+The messages name who sent the events: "the agent", or "the scripted call"
+when no model could be loaded and the demo made the call itself.
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ __all__ = [
     "TRIGGER_TOOL",
     "Match",
     "MatchStatus",
+    "RenamedEvent",
     "as_delivered",
     "compare",
     "event_name_note",
     "expected_events",
+    "renamed_event",
     "requested_event_name",
 ]
 
@@ -107,23 +113,30 @@ def compare(
     received: Sequence[dict[str, Any]],
     *,
     channel: str,
+    sender: str = "the agent",
 ) -> Match:
-    """Compare what arrived on the channel with what the agent sent.
+    """Compare what arrived on the channel with what the sender sent.
 
     Order does not matter; every sent event must arrive once, and nothing
     else may arrive on the channel.
+
+    Args:
+        expected: The events sent (see `expected_events`).
+        received: The events the subscriber received on the channel.
+        channel: The channel, for the message.
+        sender: Who sent them, for the message ("the scripted call").
     """
     if not expected:
-        return Match("not_sent", f"the agent sent no event to {channel!r}")
+        return Match("not_sent", f"{sender} sent no event to {channel!r}")
     if not received:
         return Match(
-            "nothing", f"the agent sent an event, but nothing arrived on {channel!r}"
+            "nothing", f"{sender} sent an event, but nothing arrived on {channel!r}"
         )
     if Counter(map(_key, expected)) == Counter(map(_key, received)):
-        return Match("exact", "received exactly what the agent sent")
+        return Match("exact", f"received exactly what {sender} sent")
     return Match(
         "mismatch",
-        "received something other than what the agent sent: "
+        f"received something other than what {sender} sent: "
         f"sent {_show(expected)}, received {_show(received)}",
     )
 
@@ -134,22 +147,48 @@ def requested_event_name(instruction: str) -> str | None:
     return None if found is None else found.group("name")
 
 
-def event_name_note(instruction: str, turn: AgentTurn | None) -> str | None:
-    """Say so when the model's trigger call renamed the requested event."""
+@dataclass(frozen=True)
+class RenamedEvent:
+    """The event name the instruction asked for, and the names the model used.
+
+    Attributes:
+        requested: The name the instruction spelled out.
+        sent: The other names the model's trigger calls used, in order.
+    """
+
+    requested: str
+    sent: tuple[str, ...]
+
+    @property
+    def sent_names(self) -> str:
+        """The names sent, quoted and joined for a sentence."""
+        return ", ".join(repr(name) for name in self.sent)
+
+
+def renamed_event(instruction: str, turn: AgentTurn | None) -> RenamedEvent | None:
+    """Return what differs when the model's trigger calls renamed the event."""
     requested = requested_event_name(instruction)
     if requested is None or turn is None:
         return None
-    sent = [
+    sent = tuple(
         str(call.args.get("event"))
         for call in turn.calls
         if call.name == TRIGGER_TOOL and call.args.get("event") != requested
-    ]
+    )
     if not sent:
         return None
-    names = ", ".join(repr(name) for name in sent)
+    return RenamedEvent(requested, sent)
+
+
+def event_name_note(instruction: str, turn: AgentTurn | None) -> str | None:
+    """Say so when the model's trigger call renamed the requested event."""
+    renamed = renamed_event(instruction, turn)
+    if renamed is None:
+        return None
     return (
-        f"Note: the instruction asked for the event {requested!r}, but the model "
-        f"sent {names}; the check compares with what the model actually sent."
+        f"Note: the instruction asked for the event {renamed.requested!r}, but the "
+        f"model sent {renamed.sent_names}; the check compares with what the model "
+        "actually sent."
     )
 
 

@@ -1,0 +1,97 @@
+"""Ports and processes of the sandbox: free loopback ports, stopping by pid.
+
+`stop_process` stops a process and its children by id, and only the process
+recorded (its start time must match), so a recycled id is never touched.
+`stop_owned` stops a server this program started, with or without psutil.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import subprocess
+
+__all__ = ["LOOPBACK", "free_ports", "stop_owned", "stop_process"]
+
+logger = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+"""The only address the sandbox listens on or talks to."""
+
+
+def free_ports(count: int) -> list[int]:
+    """Return `count` distinct TCP ports that are free on 127.0.0.1 right now."""
+    with contextlib.ExitStack() as stack:
+        sockets = [
+            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            for _ in range(count)
+        ]
+        for sock in sockets:
+            sock.bind((LOOPBACK, 0))
+        return [sock.getsockname()[1] for sock in sockets]
+
+
+def stop_process(
+    pid: int, *, create_time: float | None = None, grace: float = 3.0
+) -> bool:
+    """Stop one process by its id: SIGTERM, then SIGKILL after `grace` seconds.
+
+    Its children are stopped too. Our own child is reaped, so no zombie stays.
+
+    Args:
+        pid: The process id.
+        create_time: When given, the process is only touched if its start
+            time matches (a recycled id belongs to someone else).
+        grace: Seconds to wait after SIGTERM.
+
+    Returns:
+        True when a matching process was found (and is now stopped).
+    """
+    import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
+
+    try:
+        process = psutil.Process(pid)
+        if create_time is not None and abs(process.create_time() - create_time) > 1:
+            return False
+        family = [*process.children(recursive=True), process]
+    except psutil.Error:
+        return False
+
+    for member in family:
+        with contextlib.suppress(psutil.Error):
+            member.terminate()
+    _, alive = psutil.wait_procs(family, timeout=grace)
+    for member in alive:
+        with contextlib.suppress(psutil.Error):
+            member.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    return True
+
+
+def stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop and reap a server process this program started.
+
+    `stop_process` also stops its children, but needs psutil (the `sandbox`
+    extra): when it cannot run, the process object we own is stopped
+    directly, so a missing optional package never leaves a server running.
+
+    Args:
+        process: The server's process.
+        grace: Seconds between SIGTERM and SIGKILL.
+    """
+    try:
+        stop_process(process.pid, grace=grace)
+    except ImportError:
+        logger.warning(
+            "psutil is missing: stopping the server (pid %s) directly", process.pid
+        )
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
