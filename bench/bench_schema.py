@@ -31,7 +31,7 @@ from membrane_pusher.formats import (
 )
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.schema.validate import get_validator
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable

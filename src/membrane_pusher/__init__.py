@@ -6,9 +6,10 @@ The public names are imported lazily, so that `import membrane_pusher` (and the
 
 from __future__ import annotations
 
-import importlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from membrane_pusher.lazy_exports import lazy_exports
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -19,10 +20,10 @@ _EXPORTS = {
     "MembraneClient": "membrane_pusher.membrane.client",
     "PusherToolkit": "membrane_pusher.pusher.toolkit",
     "action_tool": "membrane_pusher.tools.action_tool",
-    "to_openai_tool": "membrane_pusher.formats",
-    "to_anthropic_tool": "membrane_pusher.formats",
-    "to_gemini_tool": "membrane_pusher.formats",
-    "to_mcp_tool": "membrane_pusher.formats",
+    "to_openai_tool": "membrane_pusher.formats.openai",
+    "to_anthropic_tool": "membrane_pusher.formats.anthropic",
+    "to_gemini_tool": "membrane_pusher.formats.gemini",
+    "to_mcp_tool": "membrane_pusher.formats.mcp",
     "Sandbox": "membrane_pusher.sandbox.sandbox",
     "load_prompt": "membrane_pusher.prompts",
 }
@@ -54,10 +55,4 @@ if TYPE_CHECKING:
     from membrane_pusher.tools.action_tool import action_tool
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -18,8 +18,9 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-import psutil
 import pytest
+
+from process_checks import reaped, wait_gone
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,13 +125,6 @@ def wait_for_request(workspace, process: subprocess.Popen[bytes]) -> int:
     pytest.fail("the command never reached `membrane request`")
 
 
-def alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 @pytest.mark.parametrize(
     ("signum", "message"),
     [
@@ -150,16 +144,12 @@ def test_a_signal_ends_the_run_with_130_and_one_json_document(
         stderr=subprocess.PIPE,
         env={**os.environ, "TMPDIR": str(tmp_path)},
     )
-    try:
+    with reaped(process):
         membrane_pid = wait_for_request(stuck_standin, process)
 
         # Act: signal the command's own process, not its group
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
     # Assert
     assert process.returncode == 130, stderr
@@ -168,7 +158,4 @@ def test_a_signal_ends_the_run_with_130_and_one_json_document(
         "error": {"type": "interrupted", "message": message, "hint": ""}
     }
     assert stdout.count(b"\n") == 1
-    deadline = time.monotonic() + 5
-    while alive(membrane_pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(membrane_pid)
+    assert wait_gone(membrane_pid, seconds=5)

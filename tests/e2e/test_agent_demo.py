@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import psutil
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
@@ -26,6 +25,7 @@ from membrane_pusher.demo import SilentReporter, run_demo
 from membrane_pusher.demo import models as demo_models
 from membrane_pusher.errors import ConfigurationError
 from membrane_pusher.sandbox.sandbox import Sandbox
+from process_checks import alive
 
 pytestmark = pytest.mark.soketi
 
@@ -241,16 +241,9 @@ def test_everything_stops_on_ctrl_c_or_an_error(sandboxes, model, raised):
     # Assert
     [sandbox] = sandboxes.made
     assert not sandbox.server.running
-    assert sandbox.server.pid is None or not _alive(sandbox.server.pid)
+    assert sandbox.server.pid is None or not alive(sandbox.server.pid)
     assert reporter.kinds("summary") == [False]
     assert "Stopping the subscriber and the sandbox" in reporter.kinds("step")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 # --- the offline model ---------------------------------------------------------

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import psutil
 import pytest
 
+from process_checks import reaped
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -92,16 +94,12 @@ def test_a_terminating_signal_stops_the_commands_own_sandbox(
         stderr=subprocess.PIPE,
         env=env,
     )
-    try:
+    with reaped(process):
         started = wait_for_soketi(process)
 
         # Act
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
     # Assert
     assert process.returncode == 130, stderr

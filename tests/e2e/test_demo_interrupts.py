@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import psutil
 import pytest
 
+from process_checks import alive
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -66,13 +68,6 @@ try:
 except KeyboardInterrupt:
     sys.exit(130)
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _descendants(pid: int) -> set[int]:
@@ -127,5 +122,5 @@ def test_ctrl_c_in_the_model_turn_stops_everything_quickly(
     assert code == 130
     assert started, "the demo started no soketi"
     assert took < 10, f"the demo took {took:.1f} s to stop after Ctrl-C"
-    assert [pid for pid in started if _alive(pid)] == []
+    assert [pid for pid in started if alive(pid)] == []
     assert not list(tmp_path.glob("membrane-pusher-*"))

@@ -15,7 +15,7 @@ from membrane_pusher.formats import (
     openai,
 )
 from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 SCHEMA = {
     "type": "object",

@@ -20,7 +20,7 @@ from fake_membrane import FakeClient
 from membrane_pusher.formats import from_provider_arguments, to_gemini_tool
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.tools import builtin_tools
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 CASE_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
 CASES = json.loads(CASE_FILE.read_text())

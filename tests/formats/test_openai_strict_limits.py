@@ -22,7 +22,7 @@ from membrane_pusher.formats.openai import (
     STRICT_MAX_PROPERTIES,
 )
 from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 
 def make_tool(schema: Any) -> Any:

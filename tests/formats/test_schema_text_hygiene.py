@@ -20,7 +20,7 @@ from provider_forms import FORMS, bind
 from fake_membrane import FakeClient
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.schema.normalize import MAX_SCHEMA_TEXT_CHARS
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 HIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"

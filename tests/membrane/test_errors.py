@@ -15,7 +15,8 @@ from membrane_pusher.errors import (
     OutputParseError,
 )
 from membrane_pusher.membrane.models import ProxyRequest
-from membrane_pusher.membrane.parsing import connection_not_ready, try_json
+from membrane_pusher.membrane.output import try_json
+from membrane_pusher.membrane.parsing import connection_not_ready
 
 PUSHER = "con_pusher_sandbox"
 TRIGGER = "act_pusher_trigger_event"

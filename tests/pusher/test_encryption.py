@@ -9,7 +9,7 @@ import pytest
 
 from membrane_pusher.errors import ConfigurationError
 from membrane_pusher.pusher import encryption
-from membrane_pusher.pusher.rules import MAX_DATA_BYTES, MAX_ENCRYPTED_PLAINTEXT_BYTES
+from membrane_pusher.pusher.limits import MAX_DATA_BYTES, MAX_ENCRYPTED_PLAINTEXT_BYTES
 from membrane_pusher.redaction import redact
 
 pytest.importorskip("nacl")

@@ -12,6 +12,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from process_checks import reaped
+
 USING_TEST = """
 def test_uses_the_sandbox(pusher_sandbox):
     assert pusher_sandbox.port > 0
@@ -112,7 +114,7 @@ def test_a_terminated_pytest_stops_the_session_sandbox(
         text=True,
     )
     assert session.stdout is not None
-    try:
+    with reaped(session):
         line = ""
         for line in session.stdout:
             if line.startswith("SOKETI"):
@@ -122,10 +124,6 @@ def test_a_terminated_pytest_stops_the_session_sandbox(
         # Act
         session.send_signal(signal.SIGTERM)
         rest, _ = session.communicate(timeout=60)
-    finally:
-        if session.poll() is None:
-            session.kill()
-            session.communicate()
 
     # Assert: pytest stopped as on Ctrl-C, and its teardown stopped soketi
     assert session.returncode == 2, rest

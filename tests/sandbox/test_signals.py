@@ -27,6 +27,7 @@ from membrane_pusher.sandbox.interrupts import (
     signals_as_interrupts,
 )
 from membrane_pusher.sandbox.sandbox import Sandbox
+from process_checks import alive, reaped, wait_gone
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,20 +47,6 @@ def default_handlers() -> Iterator[None]:
     yield
     for signum, handler in previous.items():
         signal.signal(signum, handler)
-
-
-def alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
-def wait_gone(pid: int, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not alive(pid)
 
 
 # --- in-process ---------------------------------------------------------------
@@ -207,16 +194,12 @@ def test_with_sandbox_stops_soketi_on_a_terminating_signal(
     holder, soketi_pid, root = start_holder(
         tmp_path, pusher_sandbox_install_dir, "sandbox"
     )
-    try:
+    with reaped(holder):
         assert alive(soketi_pid)
 
         # Act
         holder.send_signal(signum)
         _, stderr = holder.communicate(timeout=30)
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.communicate()
 
     # Assert: stopped as on Ctrl-C, not killed outright
     assert "SignalInterrupt" in stderr

@@ -26,6 +26,7 @@ from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.sandbox import Sandbox
 from membrane_pusher.sandbox.soketi import SoketiServer
 from membrane_pusher.sandbox.state import sandbox_down
+from process_checks import alive, reaped
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,18 +49,11 @@ def _processes_under(folder: Path) -> list[psutil.Process]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def _wait_gone(pids: set[int], folder: Path, seconds: float = 8.0) -> list[int]:
     """Return what still runs after waiting up to `seconds` for it to stop."""
     deadline = time.monotonic() + seconds
     while True:
-        left = {pid for pid in pids if _alive(pid)}
+        left = {pid for pid in pids if alive(pid)}
         left |= {process.pid for process in _processes_under(folder)}
         if not left or time.monotonic() > deadline:
             return sorted(left)
@@ -84,7 +78,7 @@ def _interrupt_up(tmp_path: Path, install_dir: Path, moment: str) -> dict:
     parent = psutil.Process(up.pid)
     seen: set[int] = set()
     deadline = time.monotonic() + 60
-    try:
+    with reaped(up):
         if moment == "early":
             time.sleep(0.3)
         else:
@@ -96,10 +90,6 @@ def _interrupt_up(tmp_path: Path, install_dir: Path, moment: str) -> dict:
         seen |= {child.pid for child in _children(parent)}
         up.send_signal(signal.SIGINT)
         _, stderr = up.communicate(timeout=60)
-    finally:
-        if up.poll() is None:
-            up.kill()
-            up.wait()
     return {
         "code": up.returncode,
         "stderr": stderr.decode(errors="replace"),
@@ -188,7 +178,7 @@ def test_an_interrupted_start_stops_soketi_and_removes_its_folder(
 
     # Assert
     [pid] = launched
-    assert not _alive(pid)
+    assert not alive(pid)
     assert not list(tmp_path.glob("membrane-pusher-*"))
     assert sandbox.server not in soketi_module._RUNNING
 
@@ -221,7 +211,7 @@ def test_stopping_works_without_psutil(pusher_sandbox_install_dir, monkeypatch):
     monkeypatch.undo()
 
     # Assert
-    assert not _alive(pid)
+    assert not alive(pid)
     assert not server.running
 
 

@@ -21,7 +21,7 @@ from fake_membrane import FakeClient
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.schema.refs import resolve_local_ref
 from membrane_pusher.schema.validate import ArgumentValidator
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 CASES = json.loads((Path(__file__).parent / "data" / "schema_cases.json").read_text())
 

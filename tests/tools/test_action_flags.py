@@ -9,7 +9,7 @@ import pytest
 from fake_membrane import FakeClient
 from membrane_pusher.formats import to_mcp_tool
 from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 SCHEMA = {"type": "object", "properties": {"id": {"type": "string"}}}
 

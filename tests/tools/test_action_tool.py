@@ -16,7 +16,7 @@ from membrane_pusher.errors import (
     NotLoggedInError,
 )
 from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools import MembraneActionTool, action_tool
+from membrane_pusher.tools.action_tool import MembraneActionTool, action_tool
 
 CASE_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
 CASES = json.loads(CASE_FILE.read_text())

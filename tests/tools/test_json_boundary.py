@@ -25,7 +25,7 @@ from membrane_pusher.json_text import (
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.operations import OPERATIONS
 from membrane_pusher.pusher.tools import pusher_tool
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 from membrane_pusher.tools.results import compact_json
 
 SCHEMA = {

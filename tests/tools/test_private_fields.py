@@ -15,7 +15,7 @@ from membrane_pusher.formats import (
 from membrane_pusher.membrane.catalog import ActionCatalog
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.sandbox.standin.workspace import default_workspace
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 PUSHER = "con_pusher_sandbox"
 

@@ -8,7 +8,7 @@ import pytest
 
 from fake_membrane import FakeClient, add_note_action, note_action
 from membrane_pusher.redaction import REDACTED, register_secret
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 from membrane_pusher.tools.results import ToolOutcome, shape_result
 
 KNOWN_SECRET = "known-secret-value-5e1f0a"

@@ -6,7 +6,7 @@ from langchain_tests.unit_tests import ToolsUnitTests
 
 from fake_membrane import FakeClient
 from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools import action_tool
+from membrane_pusher.tools.action_tool import action_tool
 
 SCHEMA = {
     "type": "object",

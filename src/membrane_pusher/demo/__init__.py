@@ -18,23 +18,31 @@ The modules, one concern each:
 - `result`: `DemoResult`, whose `to_dict()` is the `--json` form;
 - `reporting`: the `DemoReporter` protocol (the library never prints) and
   the wording of the summary.
+
+The names below are imported on first use (see `membrane_pusher.lazy_exports`),
+so the command line can read `demo.reporting` without loading the run.
 """
 
 from __future__ import annotations
 
-from membrane_pusher.demo.reporting import (
-    DemoReporter,
-    LoggingReporter,
-    SilentReporter,
-)
-from membrane_pusher.demo.result import DemoResult
-from membrane_pusher.demo.run import (
-    DEFAULT_INTENT,
-    DEMO_CHANNEL,
-    OFFLINE_MODEL_TOOL_LIMIT,
-    default_instruction,
-    run_demo,
-)
+from typing import TYPE_CHECKING
+
+from membrane_pusher.lazy_exports import lazy_exports
+
+if TYPE_CHECKING:
+    from membrane_pusher.demo.reporting import (
+        DemoReporter,
+        LoggingReporter,
+        SilentReporter,
+    )
+    from membrane_pusher.demo.result import DemoResult
+    from membrane_pusher.demo.run import (
+        DEFAULT_INTENT,
+        DEMO_CHANNEL,
+        OFFLINE_MODEL_TOOL_LIMIT,
+        default_instruction,
+        run_demo,
+    )
 
 __all__ = [
     "DEFAULT_INTENT",
@@ -47,3 +55,18 @@ __all__ = [
     "default_instruction",
     "run_demo",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "DemoReporter": "membrane_pusher.demo.reporting",
+        "LoggingReporter": "membrane_pusher.demo.reporting",
+        "SilentReporter": "membrane_pusher.demo.reporting",
+        "DemoResult": "membrane_pusher.demo.result",
+        "DEFAULT_INTENT": "membrane_pusher.demo.run",
+        "DEMO_CHANNEL": "membrane_pusher.demo.run",
+        "OFFLINE_MODEL_TOOL_LIMIT": "membrane_pusher.demo.run",
+        "default_instruction": "membrane_pusher.demo.run",
+        "run_demo": "membrane_pusher.demo.run",
+    },
+)

@@ -11,6 +11,7 @@
   their properties are merged into one object; only keys required by every
   branch stay required, and the description says which combinations are
   allowed. Validation still uses the original union.
+* `declared_types`: the JSON types a node declares.
 * `object_views`: the object shapes a value may take at one schema node
   (the node itself and its resolved union branches), used to map calls back.
 """
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "append_description",
+    "declared_types",
     "lift_root_unions",
     "object_views",
     "provider_document",
@@ -177,6 +179,18 @@ def object_views(node: Any, resolve: Callable[[Any], Any]) -> list[dict[str, Any
             if isinstance(branches, list):
                 pending.extend(branches)
     return views
+
+
+def declared_types(node: dict[str, Any]) -> set[str]:
+    """The JSON types a node declares (`properties` alone declares an object)."""
+    kind = node.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {k for k in kind if isinstance(k, str)}
+    if "properties" in node:
+        return {"object"}
+    return set()
 
 
 def append_description(node: dict[str, Any], note: str) -> None:

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.formats.common import (
-    append_description,
+    declared_types,
     object_views,
     provider_document,
     resolver_for,
@@ -37,8 +37,17 @@ from membrane_pusher.formats.common import (
     schema_from_key,
     tool_parts,
 )
-from membrane_pusher.json_text import quote_json, quote_word
-from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
+from membrane_pusher.formats.openai_limits import (
+    STRICT_MAX_ENUM_VALUES,
+    STRICT_MAX_NESTING,
+    STRICT_MAX_PROPERTIES,
+)
+from membrane_pusher.formats.openai_strict import (
+    ANNOTATION_KEYWORDS,
+    NotStrictError,
+    strict_parameters,
+)
+from membrane_pusher.schema.keywords import map_subschemas
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,68 +64,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-# OpenAI's documented limits for a strict schema (Structured Outputs guide).
-STRICT_MAX_NESTING = 10
-"""Deepest nesting of objects, the root counting as the first level."""
-STRICT_MAX_PROPERTIES = 5000
-"""Most object properties in one schema, all objects together."""
-STRICT_MAX_ENUM_VALUES = 1000
-"""Most enum values in one schema, all enums together."""
-_MAX_LARGE_ENUM_CHARS = 15000
-_LARGE_ENUM_VALUES = 250
-_MAX_TOTAL_NAME_CHARS = 120000
-
-_STRICT_KEYWORDS = frozenset(
-    {
-        "type",
-        "properties",
-        "required",
-        "additionalProperties",
-        "items",
-        "anyOf",
-        "enum",
-        "const",
-        "description",
-        "title",
-        "$ref",
-        "$defs",
-        "pattern",
-        "format",
-        "multipleOf",
-        "maximum",
-        "minimum",
-        "exclusiveMaximum",
-        "exclusiveMinimum",
-        "minItems",
-        "maxItems",
-    }
-)
-_STRICT_FORMATS = frozenset(
-    {
-        "date-time",
-        "time",
-        "date",
-        "duration",
-        "email",
-        "hostname",
-        "ipv4",
-        "ipv6",
-        "uuid",
-    }
-)
-# Keywords dropped without a note: examples cost tokens, the others are moot
-# once every object is closed.
-_IGNORED_KEYWORDS = frozenset({"examples", "additionalItems", "unevaluatedProperties"})
-# Annotations that carry no constraint: dropped rather than described.
-_SILENT_KEYWORDS = frozenset({"$comment", "$id", "$schema", "$anchor", "deprecated"})
-
-
-class _NotStrictError(Exception):
-    """The schema has a shape OpenAI strict mode cannot express."""
-
-
-_SHORT_CHARS = 120
 
 
 def to_openai_tool(tool: BaseTool, strict: bool = False) -> dict[str, Any]:
@@ -135,7 +82,7 @@ def to_openai_tool(tool: BaseTool, strict: bool = False) -> dict[str, Any]:
     if strict:
         try:
             function["parameters"] = openai_parameters(schema, strict=True)
-        except _NotStrictError as reason:
+        except NotStrictError as reason:
             logger.warning(
                 "tool %s cannot use OpenAI strict mode (%s); sent with strict=false",
                 name,
@@ -153,15 +100,13 @@ def openai_parameters(schema: dict[str, Any], *, strict: bool) -> dict[str, Any]
     """The `parameters` object for a model-facing schema.
 
     Raises:
-        _NotStrictError: When `strict` is asked for and impossible.
+        NotStrictError: When `strict` is asked for and impossible.
     """
     document = provider_document(schema)
-    if not strict:
-        completed: dict[str, Any] = _complete(document)
-        return completed
-    parameters = _strict_node(document, is_root=True)
-    _check_strict_limits(parameters)
-    return parameters
+    if strict:
+        return strict_parameters(document)
+    completed: dict[str, Any] = _complete(document)
+    return completed
 
 
 def from_openai_arguments(
@@ -197,215 +142,13 @@ def _complete(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     result = map_subschemas(node, _complete)
-    for key in _SILENT_KEYWORDS:
+    for key in ANNOTATION_KEYWORDS:
         result.pop(key, None)
-    kinds = _types(result)
+    kinds = declared_types(result)
     if "object" in kinds and "properties" not in result:
         result["properties"] = {}
     if "array" in kinds and "items" not in result:
         result["items"] = {}
-    return result
-
-
-def _strict_node(node: Any, *, is_root: bool = False) -> dict[str, Any]:
-    """Convert one subschema to strict form (raises `_NotStrictError`)."""
-    if not isinstance(node, dict) or not node:
-        raise _NotStrictError("a value without a type")
-    node = _unions_as_any_of(node)
-    if isinstance(node.get("$ref"), str):
-        return _strict_ref(node)
-
-    result, notes = _strict_keywords(node)
-    kinds = _types(result)
-    if "object" in kinds:
-        _strict_object(result, is_root=is_root)
-    if "array" in kinds:
-        items = result.get("items")
-        if not isinstance(items, dict) or not items:
-            raise _NotStrictError("an array without an item type")
-        result["items"] = _strict_node(items)
-    if "anyOf" in result:
-        result["anyOf"] = [_strict_node(branch) for branch in result["anyOf"]]
-    if "$defs" in result:
-        result["$defs"] = {k: _strict_node(v) for k, v in result["$defs"].items()}
-    if not kinds and not ({"anyOf", "enum"} & result.keys()):
-        raise _NotStrictError("a value without a type")
-    append_description(result, " ".join(notes))
-    return result
-
-
-def _unions_as_any_of(node: dict[str, Any]) -> dict[str, Any]:
-    node = dict(node)
-    if "oneOf" in node:
-        if "anyOf" in node:
-            raise _NotStrictError("both anyOf and oneOf on one value")
-        node["anyOf"] = node.pop("oneOf")
-    if "allOf" in node:
-        raise _NotStrictError("allOf inside the arguments")
-    return node
-
-
-def _strict_keywords(node: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Keep what strict mode accepts; describe constraints it does not."""
-    result: dict[str, Any] = {}
-    notes: list[str] = []
-    for key, value in node.items():
-        if key in _SILENT_KEYWORDS or key in _IGNORED_KEYWORDS:
-            continue
-        if key == "patternProperties":
-            raise _NotStrictError("patternProperties")
-        if key == "default":
-            notes.append(f"Default: {_short(value)}.")
-        elif key == "format" and value not in _STRICT_FORMATS:
-            notes.append(f"Format: {_word(value)}.")
-        elif key in _STRICT_KEYWORDS:
-            result[key] = value
-        else:
-            notes.append(f"{quote_word(key)}: {_short(value)}.")
-    if "const" in result:
-        result["enum"] = [result.pop("const")]
-    if "enum" in result and "type" not in result:
-        result["type"] = _enum_type(result["enum"])
-    if "properties" in result and "type" not in result:
-        result["type"] = "object"
-    return result, notes
-
-
-def _enum_type(values: Any) -> str | list[str]:
-    """The `type` an enum's own values imply (strict mode wants one)."""
-    if not isinstance(values, list) or not values:
-        raise _NotStrictError("an empty enum")
-    kinds: list[str] = []
-    for value in values:
-        kind = _json_type(value)
-        if kind is None:
-            raise _NotStrictError("an enum with object or array values")
-        if kind not in kinds:
-            kinds.append(kind)
-    if "number" in kinds and "integer" in kinds:
-        kinds.remove("integer")
-    return kinds[0] if len(kinds) == 1 else kinds
-
-
-def _check_strict_limits(parameters: dict[str, Any]) -> None:
-    """Raise `_NotStrictError` when OpenAI would refuse the schema's size."""
-    totals = {"properties": 0, "enum_values": 0, "name_chars": 0}
-    definitions = parameters.get("$defs", {})
-    totals["name_chars"] += sum(len(name) for name in definitions)
-    for node in _strict_nodes(parameters):
-        properties = node.get("properties")
-        if isinstance(properties, dict):
-            totals["properties"] += len(properties)
-            totals["name_chars"] += sum(len(name) for name in properties)
-        values = node.get("enum")
-        if isinstance(values, list):
-            texts = [v for v in values if isinstance(v, str)]
-            chars = sum(len(text) for text in texts)
-            totals["enum_values"] += len(values)
-            totals["name_chars"] += chars
-            if len(values) > _LARGE_ENUM_VALUES and chars > _MAX_LARGE_ENUM_CHARS:
-                raise _NotStrictError(
-                    f"an enum of {len(values)} values and {chars} characters"
-                )
-    if totals["properties"] > STRICT_MAX_PROPERTIES:
-        raise _NotStrictError(f"{totals['properties']} properties in all")
-    if totals["enum_values"] > STRICT_MAX_ENUM_VALUES:
-        raise _NotStrictError(f"{totals['enum_values']} enum values in all")
-    if totals["name_chars"] > _MAX_TOTAL_NAME_CHARS:
-        raise _NotStrictError(f"{totals['name_chars']} characters of names and enums")
-    depth = _object_depth(parameters)
-    if depth > STRICT_MAX_NESTING:
-        raise _NotStrictError(f"objects nested {depth} levels deep")
-
-
-def _strict_nodes(node: Any) -> list[dict[str, Any]]:
-    """Every schema node of a strict document (`$defs` included)."""
-    found: list[dict[str, Any]] = []
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, dict):
-            found.append(current)
-            pending.extend(iter_subschemas(current))
-    return found
-
-
-def _object_depth(parameters: dict[str, Any]) -> int:
-    """Object levels along the deepest path, each definition expanded once."""
-    definitions = parameters.get("$defs", {})
-    known: dict[str, int] = {}
-    open_names: set[str] = set()
-
-    def depth(node: Any) -> int:
-        if not isinstance(node, dict):
-            return 0
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            name = ref.rsplit("/", 1)[-1]
-            if name in known:
-                return known[name]
-            if ref == "#" or name in open_names or name not in definitions:
-                return 0  # recursion: strict mode allows it, it adds no level
-            open_names.add(name)
-            known[name] = depth(definitions[name])
-            open_names.discard(name)
-            return known[name]
-        body = (
-            {k: v for k, v in node.items() if k != "$defs"} if "$defs" in node else node
-        )
-        deepest = max((depth(sub) for sub in iter_subschemas(body)), default=0)
-        return deepest + (1 if "properties" in node else 0)
-
-    return depth(parameters)
-
-
-def _strict_object(result: dict[str, Any], *, is_root: bool) -> None:
-    properties = result.get("properties") or {}
-    extra = result.get("additionalProperties")
-    if extra not in (None, False):
-        raise _NotStrictError("an object with free-form keys (open map)")
-    if not properties and not is_root:
-        raise _NotStrictError("an object without declared properties (open map)")
-    required = set(result.get("required", []))
-    converted = {}
-    for name, sub in properties.items():
-        strict_sub = _strict_node(sub)
-        converted[name] = strict_sub if name in required else _nullable(strict_sub)
-    result["properties"] = converted
-    result["required"] = list(converted)
-    result["additionalProperties"] = False
-
-
-def _strict_ref(node: dict[str, Any]) -> dict[str, Any]:
-    """A `$ref` alone; a description beside it moves to a wrapping anyOf."""
-    notes = []
-    if "default" in node:
-        notes.append(f"Default: {_short(node['default'])}.")
-    description = node.get("description")
-    if not description and not notes:
-        return {"$ref": node["$ref"]}
-    wrapped: dict[str, Any] = {"anyOf": [{"$ref": node["$ref"]}]}
-    if description:
-        wrapped["description"] = description
-    append_description(wrapped, " ".join(notes))
-    return wrapped
-
-
-def _nullable(node: dict[str, Any]) -> dict[str, Any]:
-    """The same schema, also accepting `null` (for a field that was optional)."""
-    result = dict(node)
-    if "$ref" in result or ("anyOf" in result and "type" not in result):
-        branches = result.pop("anyOf", None) or [{"$ref": result.pop("$ref")}]
-        if {"type": "null"} not in branches:
-            branches = [*branches, {"type": "null"}]
-        return {**result, "anyOf": branches}
-    kind = result.get("type")
-    if isinstance(kind, str) and kind != "null":
-        result["type"] = [kind, "null"]
-    elif isinstance(kind, list) and "null" not in kind:
-        result["type"] = [*kind, "null"]
-    if "enum" in result and None not in result["enum"]:
-        result["enum"] = [*result["enum"], None]
     return result
 
 
@@ -440,7 +183,7 @@ def _allows_null(node: Any, resolve: Callable[[Any], Any]) -> bool:
         return True
     if None in node.get("enum", [1]) or ("const" in node and node["const"] is None):
         return True
-    if "null" in _types(node):
+    if "null" in declared_types(node):
         return True
     branches = [*node.get("anyOf", []), *node.get("oneOf", [])]
     if any(_allows_null(b, resolve) for b in branches):
@@ -451,33 +194,3 @@ def _allows_null(node: Any, resolve: Callable[[Any], Any]) -> bool:
 
 def _first(views: list[dict[str, Any]], key: str) -> Any:
     return next((v[key] for v in views if key in v), None)
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("type")
-    if isinstance(kind, str):
-        return {kind}
-    if isinstance(kind, list):
-        return {k for k in kind if isinstance(k, str)}
-    if "properties" in node:
-        return {"object"}
-    return set()
-
-
-def _json_type(value: Any) -> str | None:
-    names = {
-        str: "string",
-        bool: "boolean",
-        int: "integer",
-        float: "number",
-        type(None): "null",
-    }
-    return names.get(type(value))
-
-
-def _short(value: Any) -> str:
-    return quote_json(value, limit=_SHORT_CHARS)
-
-
-def _word(value: Any) -> str:
-    return quote_word(value) if isinstance(value, str) else _short(value)

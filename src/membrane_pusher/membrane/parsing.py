@@ -1,4 +1,4 @@
-"""Turning a finished CLI process into a JSON value or the right error.
+"""Deciding which error explains a failed CLI call.
 
 The CLI's failure output is not documented, so failures are decided in a fixed
 order, each step only when the previous one says nothing:
@@ -17,13 +17,13 @@ order, each step only when the previous one says nothing:
    (reads only; the client decides);
 7. anything else is a plain `CommandFailedError`, not retried.
 
-Everything that reaches an error message is redacted and shortened.
+The wording of steps 2, 5 and 6 is recognised by `failure_text`; JSON output
+is read by `output`. Everything that reaches an error message is redacted and
+shortened.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +36,12 @@ from membrane_pusher.errors import (
     MembranePusherError,
     NotFoundError,
     NotLoggedInError,
-    OutputParseError,
 )
-from membrane_pusher.json_text import HIDDEN_CHARACTERS
+from membrane_pusher.membrane import failure_text
 from membrane_pusher.membrane.locate import INSTALL_HINT, NPX_PACKAGE, is_npx_fallback
 from membrane_pusher.membrane.models import ApiErrorBody
-from membrane_pusher.redaction import redact, redact_value
+from membrane_pusher.membrane.output import excerpt, try_json
+from membrane_pusher.redaction import redact_value
 
 if TYPE_CHECKING:
     from membrane_pusher.membrane.runner import CompletedCall
@@ -51,17 +51,12 @@ __all__ = [
     "connection_not_ready",
     "failure_of",
     "is_transient",
-    "parse_json_output",
     "run_error_of",
-    "try_json",
 ]
 
 LOGIN_HINT = "Run `membrane login --tenant`, then try again."
 
 _PASSING_HINT = "Membrane or the network failed for a moment; try again shortly."
-
-# Longest excerpt of CLI output kept in an error.
-_EXCERPT = 300
 
 _RUN_LABELS = frozenset({"action run", "act"})
 # Commands whose output may quote another app's answer.
@@ -74,112 +69,10 @@ _CONNECTION_KEYS = frozenset(
 # What a run may print on exit 0 in place of its output: an API error body.
 _RUN_ERROR_KEYS = frozenset({"error", "actionRunId"})
 
-# Membrane's own wording, at the start of a line ("Error: Not logged in.") or
-# its login command; an upstream "401 Unauthorized" is not a lost login.
-_NOT_LOGGED_IN = re.compile(
-    r"^[^\S\n]*(?:error:\s*)?(?:you are\s+)?not logged in\b|`?membrane login\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-# A refused login, from a command that talks to Membrane's API only: there a
-# 401 is Membrane's own answer ("run `membrane login --tenant` again").
-_UNAUTHORIZED = re.compile(r"\b401\b|\bunauthori[sz]ed\b", re.IGNORECASE)
-# Membrane's state name, or its "Connection ID is not ready" line.
-_NOT_READY = re.compile(
-    r"\bCLIENT_ACTION_REQUIRED\b|"
-    r"^[^\S\n]*(?i:error:\s*)?(?i:connection)\s+(?:(?P<id>[\w.:-]{1,200})\s+)?"
-    r"(?i:is\s+not\s+ready)\b",
-    re.MULTILINE,
-)
-_NOT_FOUND = re.compile(r"not found|does not exist|no such", re.IGNORECASE)
-# For commands that may quote another app: only Membrane's own objects.
-_MEMBRANE_NOT_FOUND = re.compile(
-    r"^[^\S\n]*(?:error:\s*)?(?:action|connection|connector)\b[^\n]{0,200}?"
-    r"\b(?:not found|does not exist)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-# Failures that pass: Node's network error codes and messages, HTTP 429/5xx as
-# HTTP clients word them, and rate limits.
-_TRANSIENT_TEXT = re.compile(
-    r"\b(?:ECONNRESET|ECONNREFUSED|ECONNABORTED|ETIMEDOUT|ESOCKETTIMEDOUT|"
-    r"EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EPIPE|UND_ERR_CONNECT_TIMEOUT|"
-    r"UND_ERR_SOCKET)\b|socket hang up|fetch failed|network error|"
-    r"\btimeout of \d+ ?ms exceeded|"
-    r"\b(?:status(?: code)?|HTTP)[ :]{1,3}(?:429|50[0-4])\b|"
-    r"\b(?:429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|"
-    r"503 Service Unavailable|504 Gateway Time-?out)\b|"
-    r"too many requests|rate limit",
-    re.IGNORECASE,
-)
-# npm's own failures to fetch or start the CLI package (the npx fallback):
-# npm's error lines, or an npm error code on a line about npm or its registry
-# (the CLI itself may print network codes about Membrane's API).
-_NPM_FAILURE = re.compile(
-    r"^\s*npm (?:error|ERR!)|could not determine executable to run|"
-    r"^(?=.*\b(?:npm|registry)\b).*\b(?:E404|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|"
-    r"ECONNRESET|ETIMEDOUT|ENETUNREACH|ERR_SOCKET_TIMEOUT)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_URL = re.compile(r"https?://[^\s\"'<>]+")
-
 
 def is_transient(error: BaseException) -> bool:
     """Tell whether a read may be retried after this error."""
     return isinstance(error, CallError) and error.retryable
-
-
-def excerpt(text: str) -> str:
-    """Return a redacted, shortened, single-spaced excerpt of CLI output.
-
-    Control and bidi characters go too: an excerpt ends up on a terminal and
-    in front of the model.
-    """
-    cleaned = " ".join(HIDDEN_CHARACTERS.sub(" ", redact(text)).split())
-    if len(cleaned) <= _EXCERPT:
-        return cleaned
-    return cleaned[: _EXCERPT - 1] + "…"
-
-
-def try_json(text: str) -> Any:
-    """Parse JSON output, tolerating log lines printed before it.
-
-    Returns:
-        The parsed value, or `Ellipsis` when no JSON could be found.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return ...
-    try:
-        return json.loads(stripped)
-    except ValueError:
-        pass
-
-    # Some CLI versions print a notice line before the JSON document. Split on
-    # "\n" only: JSON strings may hold U+2028 and the like unescaped.
-    lines = stripped.split("\n")
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith(("{", "[")):
-            try:
-                return json.loads("\n".join(lines[index:]))
-            except ValueError:
-                continue
-    return ...
-
-
-def parse_json_output(call: CompletedCall, label: str) -> Any:
-    """Return the JSON printed by a successful call.
-
-    Raises:
-        OutputParseError: When stdout holds no JSON document.
-    """
-    value = try_json(call.stdout)
-    if value is ...:
-        shown = excerpt(call.stdout) or "nothing"
-        raise OutputParseError(
-            f"`membrane {label}` printed output that is not JSON: {shown}",
-            hint="Check the CLI version with `membrane --version`; "
-            "this package expects `--json` output.",
-        )
-    return value
 
 
 def failure_of(call: CompletedCall, label: str) -> MembranePusherError:
@@ -214,7 +107,7 @@ def failure_of(call: CompletedCall, label: str) -> MembranePusherError:
         return from_text
 
     detail = excerpt(call.stderr) or excerpt(call.stdout) or "no message"
-    if _TRANSIENT_TEXT.search(f"{call.stderr}\n{call.stdout}"):
+    if failure_text.names_passing_failure(f"{call.stderr}\n{call.stdout}"):
         return _command_failed(
             call,
             f"`membrane {label}` failed: {detail}",
@@ -364,7 +257,9 @@ def _npx_failure(call: CompletedCall) -> CLINotFoundError | None:
     Only npm's own error lines count, and only when npx runs the package:
     the CLI's output through a working npx is judged like any other.
     """
-    if not is_npx_fallback(call.argv) or not _NPM_FAILURE.search(call.stderr):
+    if not is_npx_fallback(call.argv) or not failure_text.names_npm_failure(
+        call.stderr
+    ):
         return None
     return CLINotFoundError(
         f"`npx -y {NPX_PACKAGE}` could not fetch or start the Membrane CLI: "
@@ -379,18 +274,14 @@ def _from_text(call: CompletedCall, label: str) -> MembranePusherError | None:
     shown = excerpt(call.stderr) or excerpt(call.stdout)
 
     upstream = label in _UPSTREAM_LABELS
-    if _NOT_LOGGED_IN.search(text) or (not upstream and _UNAUTHORIZED.search(text)):
+    if failure_text.names_lost_login(text, upstream=upstream):
         return NotLoggedInError("The Membrane CLI is not logged in.", hint=LOGIN_HINT)
 
-    not_ready = _NOT_READY.search(text)
+    not_ready = failure_text.not_ready_in(text)
     if not_ready is not None:
-        url = _URL.search(text)
-        return connection_not_ready(
-            not_ready.group("id"), "not ready", url.group(0) if url else None
-        )
+        return connection_not_ready(not_ready.connection_id, "not ready", not_ready.url)
 
-    not_found = _MEMBRANE_NOT_FOUND if upstream else _NOT_FOUND
-    if not_found.search(text):
+    if failure_text.names_missing_object(text, upstream=upstream):
         return NotFoundError(
             f"`membrane {label}`: {shown}",
             hint=_not_found_hint(label),

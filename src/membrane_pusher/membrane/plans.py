@@ -28,12 +28,11 @@ from membrane_pusher.membrane.models import (
     RunResult,
     parse_items,
 )
+from membrane_pusher.membrane.output import parse_json_output, try_json
 from membrane_pusher.membrane.parsing import (
     connection_not_ready,
     failure_of,
-    parse_json_output,
     run_error_of,
-    try_json,
 )
 
 if TYPE_CHECKING:

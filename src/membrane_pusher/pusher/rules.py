@@ -1,58 +1,48 @@
-r"""Pusher Channels' naming and size rules, checked before anything is sent.
+"""Pusher Channels' naming rules, checked before anything is sent.
 
 Every check returns a list of problems, one line each, starting with the JSON
 path of the offending argument and naming the rule that was broken, so the
 model can fix the call. An empty list means the value is fine.
 
-The limits follow Pusher's REST API reference and channel documentation:
-channel names use `[A-Za-z0-9_\-=@,.;]` and are at most 164 characters
-including their prefix; event names are at most 200 characters of single-line
-text (no control characters: a CR, LF or NUL could split or cut the event on
-its way to subscribers, whose libraries expect a plain name); event data is
-at most 10,240 bytes (UTF-8 of the encoded string, or of the encrypted envelope
-on `private-encrypted-` channels); one trigger reaches at most 100 channels and
-one batch holds at most 10 events.
-
-Text must be valid Unicode: a lone surrogate (which JSON can carry as `\ud800`)
-has no UTF-8 form, so it could be neither signed nor sent.
+The names checked here are channel names (and prefixes held to the same
+rules), event names, user ids and socket ids, the `info` attributes asked of
+channels, and argument names. Event names are single-line text: a CR, LF or
+NUL could split or cut the event on its way to subscribers, whose libraries
+expect a plain name. The limits themselves are in `limits`; the rules of event
+data are in `event_data`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.pusher import encryption
+from membrane_pusher.pusher.limits import (
+    CHANNEL_CHARACTERS,
+    CLIENT_EVENT_PREFIX,
+    ENCRYPTED_PREFIX,
+    MAX_CHANNEL_NAME_LENGTH,
+    MAX_CHANNELS_PER_TRIGGER,
+    MAX_EVENT_NAME_LENGTH,
+    MAX_USER_ID_LENGTH,
+    PRESENCE_PREFIX,
+    PROTOCOL_EVENT_PREFIXES,
+    SERVER_TO_USER_PREFIX,
+    is_cache_channel,
+    is_presence_channel,
+)
+from membrane_pusher.pusher.problem_text import not_unicode_problem, quote, quote_list
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 __all__ = [
-    "CACHE_PREFIXES",
-    "CHANNEL_CHARACTERS",
-    "ENCRYPTED_PREFIX",
-    "MAX_CHANNELS_PER_TRIGGER",
-    "MAX_CHANNEL_NAME_LENGTH",
-    "MAX_DATA_BYTES",
-    "MAX_ENCRYPTED_PLAINTEXT_BYTES",
-    "MAX_EVENTS_PER_BATCH",
-    "MAX_EVENT_NAME_LENGTH",
-    "MAX_USER_ID_LENGTH",
-    "PRESENCE_PREFIX",
-    "SERVER_TO_USER_PREFIX",
     "channel_info_problems",
     "channel_name_problems",
     "channels_problems",
-    "data_problems",
-    "encode_data",
-    "encryption_unavailable_problem",
     "event_name_problems",
     "info_problems",
-    "is_cache_channel",
-    "is_encrypted_channel",
-    "is_presence_channel",
     "list_info_problems",
     "socket_id_problems",
     "unknown_argument_problems",
@@ -60,51 +50,10 @@ __all__ = [
     "user_id_problems",
 ]
 
-CHANNEL_CHARACTERS = r"[A-Za-z0-9_\-=@,.;]"
-MAX_CHANNEL_NAME_LENGTH = 164
-MAX_EVENT_NAME_LENGTH = 200
-MAX_DATA_BYTES = 10_240
-MAX_CHANNELS_PER_TRIGGER = 100
-MAX_EVENTS_PER_BATCH = 10
-# The most plaintext that still fits in MAX_DATA_BYTES once encrypted.
-MAX_ENCRYPTED_PLAINTEXT_BYTES = encryption.max_plaintext_bytes(MAX_DATA_BYTES)
-# Pusher's presence documentation caps user ids at 128 characters; with the
-# 16-character `#server-to-user-` prefix the channel stays within 164.
-MAX_USER_ID_LENGTH = 128
-
-PRESENCE_PREFIX = "presence-"
-ENCRYPTED_PREFIX = "private-encrypted-"
-SERVER_TO_USER_PREFIX = "#server-to-user-"
-CACHE_PREFIXES = (
-    "cache-",
-    "private-cache-",
-    "private-encrypted-cache-",
-    "presence-cache-",
-)
-# Event names the Pusher protocol keeps for itself or for client events.
-CLIENT_EVENT_PREFIX = "client-"
-PROTOCOL_EVENT_PREFIXES = ("pusher:", "pusher_internal:")
-
-_MAX_QUOTED_CHARS = 60
 _CHANNEL_PATTERN = re.compile(rf"{CHANNEL_CHARACTERS}+")
 # `[0-9]`, not `\d`: Python's `\d` also matches other scripts' digits.
 _SOCKET_ID_PATTERN = re.compile(r"[0-9]+\.[0-9]+")
 _BAD_CHARACTERS = re.compile(rf"[^{CHANNEL_CHARACTERS[1:-1]}]")
-
-
-def is_presence_channel(channel: str) -> bool:
-    """Tell whether a channel is a presence channel (`presence-` prefix)."""
-    return channel.startswith(PRESENCE_PREFIX)
-
-
-def is_cache_channel(channel: str) -> bool:
-    """Tell whether a channel is a cache channel (`cache-` in its prefix)."""
-    return channel.startswith(CACHE_PREFIXES)
-
-
-def is_encrypted_channel(channel: Any) -> bool:
-    """Tell whether a channel is end-to-end encrypted (`private-encrypted-`)."""
-    return isinstance(channel, str) and channel.startswith(ENCRYPTED_PREFIX)
 
 
 def channel_name_problems(
@@ -125,7 +74,7 @@ def channel_name_problems(
     if not isinstance(channel, str):
         return [f"{path}: a {noun} must be a string"]
     valid_characters = _CHANNEL_PATTERN.fullmatch(channel) is not None
-    not_unicode = None if valid_characters else _not_unicode_problem(path, channel)
+    not_unicode = None if valid_characters else not_unicode_problem(path, channel)
     if not_unicode:
         return [not_unicode]
     if channel.startswith(SERVER_TO_USER_PREFIX):
@@ -185,7 +134,7 @@ def event_name_problems(path: str, event: Any) -> list[str]:
         return [f"{path}: an event name must be a string"]
     if not event:
         return [f"{path}: an event name cannot be empty"]
-    not_unicode = _not_unicode_problem(path, event)
+    not_unicode = not_unicode_problem(path, event)
     if not_unicode:
         return [not_unicode]
 
@@ -225,82 +174,6 @@ def _first_control(text: str) -> tuple[int, str] | None:
     return None
 
 
-def encode_data(data: Any) -> str:
-    """Return event data as the string Pusher carries: strings as they are.
-
-    Any other JSON value is encoded compactly, keeping non-ASCII text as UTF-8
-    (so the byte count matches what subscribers receive).
-    """
-    if isinstance(data, str):
-        return data
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def data_problems(path: str, data: Any, *, encrypted: bool = False) -> list[str]:
-    """Check event data: valid text, at most 10,240 bytes once encoded.
-
-    Args:
-        path: The JSON path of the data, for the messages.
-        data: A string (sent as is) or any JSON value (sent JSON-encoded).
-        encrypted: Whether the data goes to a `private-encrypted-` channel,
-            where the limit applies to the encrypted envelope.
-    """
-    try:
-        encoded = encode_data(data)
-    except (TypeError, ValueError) as error:
-        return [f"{path}: data must be a string or a JSON value ({error})"]
-    try:
-        size = len(encoded.encode("utf-8"))
-    except UnicodeEncodeError:
-        return [_not_unicode_in_value(path, data)]
-
-    if encrypted:
-        sent = encryption.encrypted_size(size)
-        if sent <= MAX_DATA_BYTES:
-            return []
-        return [
-            (
-                f"{path}: payload too large: {sent} > {MAX_DATA_BYTES} bytes once "
-                f"encrypted for a {ENCRYPTED_PREFIX} channel ({size} bytes of data; "
-                f"at most {MAX_ENCRYPTED_PLAINTEXT_BYTES} fit); Pusher refuses this "
-                "with 413, so send less data or a reference to it"
-            )
-        ]
-    if size <= MAX_DATA_BYTES:
-        return []
-    return [
-        (
-            f"{path}: payload too large: {size} > {MAX_DATA_BYTES} bytes (UTF-8 of the "
-            "encoded data); Pusher refuses this with 413, so send less data or a "
-            "reference to it"
-        )
-    ]
-
-
-def encryption_unavailable_problem(path: str, channel: str, *, has_key: bool) -> str:
-    """Explain why data for an encrypted channel cannot be sent as configured.
-
-    Args:
-        path: The JSON path of the channel, for the message.
-        channel: The `private-encrypted-` channel.
-        has_key: Whether a master key is configured (then PyNaCl is missing).
-    """
-    if has_key:
-        missing = f"PyNaCl is not installed ({encryption.ENCRYPTION_EXTRA})"
-    else:
-        missing = (
-            "no encryption master key is configured (a person must set "
-            f"{encryption.MASTER_KEY_ENV} to 32 random bytes in base64, or pass "
-            "encryption_master_key_base64=)"
-        )
-    return (
-        f"{path}: {_quote(channel)} is an end-to-end encrypted channel, so its data "
-        f"must be encrypted before it is sent, and {missing}; nothing was sent. "
-        f"Use a channel without the '{ENCRYPTED_PREFIX}' prefix, or ask for the "
-        "key to be configured"
-    )
-
-
 def socket_id_problems(path: str, socket_id: Any) -> list[str]:
     """Check a socket id (`123.456`); `None` means no exclusion."""
     if socket_id is None:
@@ -308,12 +181,12 @@ def socket_id_problems(path: str, socket_id: Any) -> list[str]:
     if isinstance(socket_id, str):
         if _SOCKET_ID_PATTERN.fullmatch(socket_id):
             return []
-        not_unicode = _not_unicode_problem(path, socket_id)
+        not_unicode = not_unicode_problem(path, socket_id)
         if not_unicode:
             return [not_unicode]
     return [
         (
-            f"{path}: socket_id {_quote(socket_id)} is not a Pusher socket id; it must "
+            f"{path}: socket_id {quote(socket_id)} is not a Pusher socket id; it must "
             "look like '123.456' (digits, a dot, digits); omit it to exclude nobody"
         )
     ]
@@ -323,7 +196,7 @@ def user_id_problems(path: str, user_id: Any) -> list[str]:
     """Check a user id used in a URL path or a `#server-to-user-` channel."""
     if not isinstance(user_id, str) or not user_id:
         return [f"{path}: a user id must be a non-empty string"]
-    not_unicode = _not_unicode_problem(path, user_id)
+    not_unicode = not_unicode_problem(path, user_id)
     if not_unicode:
         return [not_unicode]
 
@@ -345,8 +218,8 @@ def _character_problems(path: str, noun: str, text: str) -> list[str]:
     bad = "".join(sorted(set(_BAD_CHARACTERS.findall(text))))
     return [
         (
-            f"{path}: {noun} {_quote(text)} has characters Pusher does not allow "
-            f"({_quote(bad)}); allowed are letters, digits and _ - = @ , . ;"
+            f"{path}: {noun} {quote(text)} has characters Pusher does not allow "
+            f"({quote(bad)}); allowed are letters, digits and _ - = @ , . ;"
         )
     ]
 
@@ -365,21 +238,21 @@ def info_problems(path: str, info: Iterable[str], channels: Sequence[str]) -> li
         if others:
             problems.append(
                 f"{path}: 'user_count' is only for presence channels "
-                f"({PRESENCE_PREFIX}...), not for {_list(others)}"
+                f"({PRESENCE_PREFIX}...), not for {quote_list(others)}"
             )
     if "subscription_count" in attributes:
         presence = [c for c in names if is_presence_channel(c)]
         if presence:
             problems.append(
                 f"{path}: 'subscription_count' is not available on presence channels "
-                f"({_list(presence)}); ask for 'user_count' instead"
+                f"({quote_list(presence)}); ask for 'user_count' instead"
             )
     if "cache" in attributes:
         others = [c for c in names if not is_cache_channel(c)]
         if others:
             problems.append(
                 f"{path}: 'cache' is only for cache channels (cache-...), not for "
-                f"{_list(others)}"
+                f"{quote_list(others)}"
             )
     return problems
 
@@ -413,9 +286,8 @@ def unknown_argument_problems(
     if not unknown:
         return []
     accepted = ", ".join(sorted(allowed_names)) or "nothing"
-    return [
-        f"$: {call} takes no parameter {_list(unknown)}; it accepts only: {accepted}"
-    ]
+    listed = quote_list(unknown)
+    return [f"$: {call} takes no parameter {listed}; it accepts only: {accepted}"]
 
 
 def unknown_field_problems(path: str, value: Any, allowed: Iterable[str]) -> list[str]:
@@ -424,69 +296,4 @@ def unknown_field_problems(path: str, value: Any, allowed: Iterable[str]) -> lis
         return []
     allowed_names = set(allowed)
     unknown = sorted(str(k) for k in value if k not in allowed_names)
-    return [f"{path}: unknown field {_quote(name)}" for name in unknown]
-
-
-def _not_unicode_problem(path: str, text: str) -> str | None:
-    """Describe the first lone surrogate of `text`, or `None` when it is valid."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        code = ord(text[error.start])
-        return (
-            f"{path}: the text is not valid Unicode (lone surrogate U+{code:04X} at "
-            f"position {error.start}); send proper UTF-8 text"
-        )
-    return None
-
-
-def _not_unicode_in_value(path: str, value: Any) -> str:
-    """Describe the first text inside a JSON value that is not valid Unicode."""
-    if isinstance(value, str):
-        return _not_unicode_problem(path, value) or f"{path}: not valid Unicode"
-    items: Iterable[tuple[str, Any]] = ()
-    if isinstance(value, dict):
-        for key in value:
-            problem = _not_unicode_problem(f"{path}[{_quote(str(key))}]", str(key))
-            if problem:
-                return f"{problem} (in a key)"
-        items = ((f"{path}.{key}", item) for key, item in value.items())
-    elif isinstance(value, list):
-        items = ((f"{path}[{index}]", item) for index, item in enumerate(value))
-    for where, item in items:
-        if _has_bad_text(item):
-            return _not_unicode_in_value(where, item)
-    return f"{path}: the text is not valid Unicode; send proper UTF-8 text"
-
-
-def _has_bad_text(value: Any) -> bool:
-    """Tell whether any string inside a JSON value has no UTF-8 form."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    except (TypeError, ValueError):
-        return False
-    return False
-
-
-def _quote(value: Any) -> str:
-    """Render a value for a message, cut to a readable length.
-
-    Text without a UTF-8 form is shown with escapes, so the message stays valid.
-    """
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(value, default=str)
-    if len(text) <= _MAX_QUOTED_CHARS:
-        return text
-    return text[: _MAX_QUOTED_CHARS - 3] + '..."'
-
-
-def _list(names: Sequence[str]) -> str:
-    """Render up to five names for a message."""
-    shown = ", ".join(_quote(n) for n in names[:5])
-    more = len(names) - 5
-    return f"{shown} and {more} more" if more > 0 else shown
+    return [f"{path}: unknown field {quote(name)}" for name in unknown]

@@ -1,24 +1,20 @@
 """The offline sandbox: a local soketi server and the `membrane` stand-in.
 
 `from membrane_pusher.sandbox import Sandbox` gives the sandbox itself; the
-name is imported on first use, because the stand-in executable (which lives
-in this package) must start without loading LangChain or httpx.
+name is imported on first use (see `membrane_pusher.lazy_exports`), because
+the stand-in executable (which lives in this package) must start without
+loading LangChain or httpx.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-__all__ = ["Sandbox"]
+from membrane_pusher.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from membrane_pusher.sandbox.sandbox import Sandbox
 
+__all__ = ["Sandbox"]
 
-def __getattr__(name: str) -> Any:
-    """Import `Sandbox` on first use."""
-    if name == "Sandbox":
-        return importlib.import_module("membrane_pusher.sandbox.sandbox").Sandbox
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = lazy_exports(__name__, {"Sandbox": "membrane_pusher.sandbox.sandbox"})

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.pusher import request_guard, rules
+from membrane_pusher.pusher import limits, request_guard, rules
+from membrane_pusher.pusher.operations.argument_schemas import (
+    CHANNEL_TEXT,
+    user_id_schema,
+)
 from membrane_pusher.pusher.operations.base import (
     Operation,
     PusherRequest,
     RequestContext,
 )
-from membrane_pusher.pusher.operations.events import user_id_schema
 from membrane_pusher.pusher.operations.raw_rules import (
     query_text,
     raw_encrypted_channels,
@@ -51,8 +54,8 @@ TERMINATE_USER_CONNECTIONS = Operation(
     description=(
         "Disconnect every connection of one signed-in user (connections that "
         "completed Pusher user authentication). Destructive: the user's apps are "
-        "cut off until they reconnect. User id: letters, digits and "
-        f"_ - = @ , . ; up to {rules.MAX_USER_ID_LENGTH} characters."
+        f"cut off until they reconnect. User id: {CHANNEL_TEXT} up to "
+        f"{limits.MAX_USER_ID_LENGTH} characters."
     ),
     schema={
         "type": "object",

@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.pusher import encryption, rules
+from membrane_pusher.pusher import encryption, event_data, rules
 from membrane_pusher.schema.validate import get_validator
 
 __all__ = [
@@ -206,7 +206,9 @@ class Operation:
         if key is not None and encryption.is_available():
             return []
         return [
-            rules.encryption_unavailable_problem(path, channel, has_key=key is not None)
+            event_data.encryption_unavailable_problem(
+                path, channel, has_key=key is not None
+            )
             for path, channel in self.encrypted_channels(arguments)
         ]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.pusher import rules
+from membrane_pusher.pusher import limits, rules
+from membrane_pusher.pusher.operations.argument_schemas import CHANNEL_SCHEMA
 from membrane_pusher.pusher.operations.base import (
     Operation,
     PusherRequest,
     RequestContext,
 )
-from membrane_pusher.pusher.operations.events import CHANNEL_SCHEMA
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -79,8 +79,8 @@ LIST_CHANNELS = Operation(
         "properties": {
             "prefix": {
                 "type": "string",
-                "maxLength": rules.MAX_CHANNEL_NAME_LENGTH,
-                "pattern": f"^{rules.CHANNEL_CHARACTERS}*$",
+                "maxLength": limits.MAX_CHANNEL_NAME_LENGTH,
+                "pattern": f"^{limits.CHANNEL_CHARACTERS}*$",
                 "description": (
                     "Only channels whose name starts with this, e.g. 'presence-' "
                     "or 'private-'."
@@ -194,9 +194,9 @@ def _check_users(arguments: Mapping[str, Any]) -> list[str]:
 def users_problems(path: str, channel: Any) -> list[str]:
     """Rules of one presence channel's users, shared with raw requests."""
     problems = rules.channel_name_problems(path, channel, in_url=True)
-    if isinstance(channel, str) and not rules.is_presence_channel(channel):
+    if isinstance(channel, str) and not limits.is_presence_channel(channel):
         problems.append(
-            f"{path}: users can only be listed for {rules.PRESENCE_PREFIX} channels"
+            f"{path}: users can only be listed for {limits.PRESENCE_PREFIX} channels"
             f", not {channel!r}"
         )
     return problems
@@ -222,7 +222,7 @@ LIST_PRESENCE_USERS = Operation(
         "properties": {
             "channel": {
                 **CHANNEL_SCHEMA,
-                "pattern": f"^presence-{rules.CHANNEL_CHARACTERS}*$",
+                "pattern": f"^presence-{limits.CHANNEL_CHARACTERS}*$",
                 "description": "The presence channel, e.g. 'presence-room'.",
             },
         },

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from membrane_pusher.pusher import request_guard, rules
-from membrane_pusher.pusher.operations.events import (
+from membrane_pusher.pusher import limits, request_guard, rules
+from membrane_pusher.pusher.operations.event_rules import (
+    EventFields,
     EventPaths,
     batch_event_problems,
     batch_size_problems,
@@ -217,14 +218,8 @@ def _check_events(
     problems += _data_type_problems("body.data", body)
     info, info_problems = _info_list("body.info", body.get("info"))
     problems += info_problems
-    problems += trigger_problems(
-        _EVENT_PATHS,
-        channels,
-        event=body.get("name"),
-        data=body.get("data"),
-        socket_id=body.get("socket_id"),
-        info=info,
-    )
+    fields = EventFields.of(body, event_key="name", info=info)
+    problems += trigger_problems(_EVENT_PATHS, channels, fields)
     return problems
 
 
@@ -245,14 +240,9 @@ def _check_batch(
         problems += _data_type_problems(f"{prefix}.data", event)
         info, info_problems = _info_list(f"{prefix}.info", event.get("info"))
         problems += info_problems
-        problems += batch_event_problems(
-            EventPaths.under(prefix, channels="channel", event="name"),
-            event.get("channel"),
-            event=event.get("name"),
-            data=event.get("data"),
-            socket_id=event.get("socket_id"),
-            info=info,
-        )
+        paths = EventPaths.under(prefix, channels="channel", event="name")
+        fields = EventFields.of(event, event_key="name", info=info)
+        problems += batch_event_problems(paths, event.get("channel"), fields)
     return problems
 
 
@@ -349,6 +339,6 @@ def _sealable(event: Any) -> bool:
     """Whether a batch event is one whose data would be encrypted."""
     return (
         isinstance(event, dict)
-        and rules.is_encrypted_channel(event.get("channel"))
+        and limits.is_encrypted_channel(event.get("channel"))
         and isinstance(event.get("data"), str)
     )

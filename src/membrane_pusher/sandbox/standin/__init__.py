@@ -6,14 +6,13 @@ shapes, from a workspace folder named by env `MEMBRANE_STANDIN_HOME`
 the standard library only, so each call starts fast.
 
 Run it as `membrane-standin ...` or `python -m membrane_pusher.sandbox.standin ...`.
+The command handlers are imported when `main` runs, so the library can read
+the stand-in's defaults and workspace helpers without loading them.
 """
 
 from __future__ import annotations
 
 import sys
-
-from membrane_pusher.sandbox.standin.commands import dispatch
-from membrane_pusher.sandbox.standin.state import Store, StoreError
 
 __all__ = ["main"]
 
@@ -26,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     Args:
         argv: The arguments after the program name; `sys.argv[1:]` when omitted.
     """
+    from membrane_pusher.sandbox.standin.commands import dispatch  # noqa: PLC0415
+    from membrane_pusher.sandbox.standin.state import Store, StoreError  # noqa: PLC0415
+
     tokens = sys.argv[1:] if argv is None else list(argv)
     try:
         store = Store.from_environment()

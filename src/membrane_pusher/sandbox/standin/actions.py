@@ -21,10 +21,10 @@ from membrane_pusher.sandbox.standin.context import (
     PRIVATE_PREFIX,
     Context,
     connection_missing,
-    connection_unusable,
     find_connection,
     int_option,
     loose_json,
+    ready_connection,
 )
 from membrane_pusher.sandbox.standin.ranking import rank_actions
 
@@ -103,12 +103,9 @@ def _run(context: Context, parsed: ParsedArgs, selector: str) -> Answer:
     )
     if connection_selector is None:
         return usage_error("--connectionId is required")
-    connection = find_connection(context, connection_selector)
-    if connection is None:
-        return connection_missing(connection_selector)
-    unusable = connection_unusable(connection)
-    if unusable is not None:
-        return unusable
+    connection = ready_connection(context, connection_selector)
+    if isinstance(connection, Answer):
+        return connection
 
     action = next(
         (

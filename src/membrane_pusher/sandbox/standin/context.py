@@ -1,7 +1,7 @@
 """What every stand-in command handler shares: the workspace and lookups.
 
 `Context` is one call's lazily loaded view of the workspace (with a locked
-update); the helpers find connections, answer for missing or unusable ones,
+update); the helpers find connections, answer for missing or not-ready ones,
 and read loose JSON and integer options the way all commands do.
 """
 
@@ -23,10 +23,10 @@ __all__ = [
     "READY",
     "Context",
     "connection_missing",
-    "connection_unusable",
     "find_connection",
     "int_option",
     "loose_json",
+    "ready_connection",
 ]
 
 READY = "READY"
@@ -78,7 +78,24 @@ def connection_missing(selector: str | None) -> Answer:
     return api_error("bad_request", "not_found", f"Connection {selector} not found")
 
 
-def connection_unusable(connection: dict[str, Any]) -> Answer | None:
+def ready_connection(context: Context, selector: str) -> dict[str, Any] | Answer:
+    """Find a connection that can be used now, or the answer refusing it.
+
+    Args:
+        context: The call's workspace view.
+        selector: The connection's id or key.
+
+    Returns:
+        The connection when it exists and is READY; otherwise the error
+        answer for a missing or not-ready connection.
+    """
+    connection = find_connection(context, selector)
+    if connection is None:
+        return connection_missing(selector)
+    return _not_ready(connection) or connection
+
+
+def _not_ready(connection: dict[str, Any]) -> Answer | None:
     """Answer for a connection that is not READY, or None when it is."""
     state = connection.get("state", READY)
     if state == READY:

@@ -13,10 +13,8 @@ from membrane_pusher.sandbox.standin import forwarding
 from membrane_pusher.sandbox.standin.answers import Answer, api_error, usage_error
 from membrane_pusher.sandbox.standin.context import (
     Context,
-    connection_missing,
-    connection_unusable,
-    find_connection,
     loose_json,
+    ready_connection,
 )
 
 if TYPE_CHECKING:
@@ -30,12 +28,9 @@ def request(context: Context, parsed: ParsedArgs) -> Answer:
     if len(parsed.positionals) < 2:  # noqa: PLR2004 - connection id and path
         return usage_error("missing required arguments 'connectionId' and 'path'")
     selector, path = parsed.positionals[0], parsed.positionals[1]
-    connection = find_connection(context, selector)
-    if connection is None:
-        return connection_missing(selector)
-    unusable = connection_unusable(connection)
-    if unusable is not None:
-        return unusable
+    connection = ready_connection(context, selector)
+    if isinstance(connection, Answer):
+        return connection
 
     method = (parsed.value("--method") or "GET").upper()
     data = parsed.value("--data")
