@@ -75,7 +75,7 @@ def target(
     Args:
         name: What the target is about, for example `sync ratio`.
         value: The measured value.
-        limit: The limit from the issue.
+        limit: The most the value may be.
         unit: The unit of both numbers (empty for ratios).
         op: `<=` or `<`.
     """

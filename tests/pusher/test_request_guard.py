@@ -195,3 +195,55 @@ def test_post_without_body_sends_empty_object(transport):
         RAW, {"method": "POST", "path": "/users/u1/terminate_connections"}, transport
     )
     assert request.body == {}
+
+
+# A trailing '/' is refused on every path, known endpoint or not, naming the
+# path without it: Pusher's endpoints have none, so the server would answer 404.
+TRAILING_SLASHES = [
+    ("GET", "/channels/", "/channels"),
+    ("GET", "channels/", "channels"),
+    ("GET", "/apps/12345/channels/", "/apps/12345/channels"),
+    ("GET", "/channels/room/", "/channels/room"),
+    ("GET", "/channels/presence-room/users/", "/channels/presence-room/users"),
+    ("POST", "/events/", "/events"),
+    ("POST", "/apps/12345/batch_events/", "/apps/12345/batch_events"),
+    ("POST", "/users/u1/terminate_connections/", "/users/u1/terminate_connections"),
+    ("GET", "/custom/", "/custom"),
+    ("POST", "/apps/12345/custom/thing/", "/apps/12345/custom/thing"),
+    ("GET", "/channels%2F", "/channels"),
+    ("GET", "/channels%2f", "/channels"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "right"), TRAILING_SLASHES)
+def test_a_trailing_slash_is_refused_naming_the_right_path(
+    transport, method, path, right
+):
+    # Arrange
+    arguments = {"method": method, "path": path}
+
+    # Act
+    problems = raw_request_problems(arguments)
+
+    # Assert
+    assert f"path: no Pusher endpoint ends with '/'; use \"{right}\"" in problems
+    refused(RAW, arguments, transport, "no Pusher endpoint ends with '/'")
+
+
+@pytest.mark.parametrize("path", ["/channels%252F", "/channels/%2F%2F"])
+def test_a_trailing_slash_hidden_deeper_is_refused_too(transport, path):
+    refused(
+        RAW,
+        {"method": "GET", "path": path},
+        transport,
+        "no Pusher endpoint ends with '/'",
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "right"), TRAILING_SLASHES[:10])
+def test_the_path_named_in_the_refusal_passes_the_guard(method, path, right):
+    # Act
+    problems = raw_request_problems({"method": method, "path": right})
+
+    # Assert
+    assert problems == [], path

@@ -343,6 +343,21 @@ def test_encrypted_channel_alone_refused_without_a_key(transport):
     )
 
 
+def test_the_missing_key_refusal_names_both_ways_to_configure_it(transport):
+    # Command-line users set the environment variable; Python users may pass
+    # the toolkit argument instead. The message names both, and no key.
+    error = refused(
+        TRIGGER,
+        trigger(channels=["private-encrypted-a"]),
+        transport,
+        "no encryption master key is configured",
+    )
+    (problem,) = error["problems"]
+    assert "environment variable PUSHER_ENCRYPTION_MASTER_KEY_BASE64" in problem
+    assert "command line" in problem
+    assert "PusherToolkit(encryption_master_key_base64=...)" in problem
+
+
 # --- users ------------------------------------------------------------------------
 
 

@@ -7,6 +7,10 @@ to match `^[a-zA-Z0-9_.-]{1,64}$`. Keys outside that pattern (`filter[name]`,
 the original name stated in the property's description; calls coming back
 with aliases are mapped to the original keys by `from_anthropic_arguments`.
 Keys that already fit are never touched.
+
+Aliases are planned once for the whole document: one original key has one
+alias everywhere, and no alias equals a key declared anywhere, so a key
+coming back means the same in every union branch.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from membrane_pusher.formats.common import (
     tool_parts,
 )
 from membrane_pusher.json_text import quote_json
-from membrane_pusher.schema.keywords import map_subschemas
+from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -59,25 +63,27 @@ def to_anthropic_tool(tool: BaseTool) -> dict[str, Any]:
     return {
         "name": name,
         "description": description,
-        "input_schema": _renamed(document),
+        "input_schema": _renamed(document, _alias_plan(document)),
     }
 
 
 def anthropic_key_aliases(tool: BaseTool) -> dict[str, str]:
     """Every alias used in the Anthropic form, mapped to its original key."""
-    return dict(_mapping(tool)[2])
+    return {alias: key for key, alias in _mapping(tool)[2].items()}
 
 
 def from_anthropic_arguments(tool: BaseTool, arguments: Any) -> Any:
     """Map aliased keys of a call made with the Anthropic form back, at every depth."""
     if not isinstance(arguments, dict):
         return arguments
-    document, resolve, aliases = _mapping(tool)
-    if not aliases:
+    document, resolve, plan = _mapping(tool)
+    if not plan:
         return arguments
-    return _restore(arguments, document, resolve)
+    back = {alias: key for key, alias in plan.items()}
+    return _restore(arguments, [document], resolve, back)
 
 
+# The document, its resolver and the alias plan (original key -> alias).
 _Mapping = tuple[dict[str, Any], "Callable[[Any], Any]", dict[str, str]]
 
 
@@ -95,33 +101,20 @@ def _mapping_for_key(key: str) -> _Mapping:
 
 
 def _build_mapping(schema: dict[str, Any]) -> _Mapping:
-    """The document, its resolver and every alias (shared: never changed)."""
+    """The document, its resolver and its alias plan (shared: never changed)."""
     document = provider_document(schema)
-    aliases: dict[str, str] = {}
-
-    def collect(node: Any) -> Any:
-        if isinstance(node, dict):
-            properties = node.get("properties")
-            if isinstance(properties, dict):
-                plan = _alias_plan(properties)
-                aliases.update({alias: key for key, alias in plan.items()})
-            map_subschemas(node, collect)
-        return node
-
-    collect(document)
-    return document, resolver_for(document), aliases
+    return document, resolver_for(document), _alias_plan(document)
 
 
-def _renamed(node: Any) -> Any:
+def _renamed(node: Any, plan: dict[str, str]) -> Any:
     """Replace keys outside the pattern by aliases, in properties and required."""
     if not isinstance(node, dict):
         return node
-    result = map_subschemas(node, _renamed)
+    result = map_subschemas(node, lambda sub: _renamed(sub, plan))
     properties = result.get("properties")
-    if not isinstance(properties, dict):
+    if not plan or not isinstance(properties, dict):
         return result
-    plan = _alias_plan(properties)
-    if not plan:
+    if not any(key in plan for key in properties):
         return result
 
     renamed = {}
@@ -138,11 +131,27 @@ def _renamed(node: Any) -> Any:
     return result
 
 
-def _alias_plan(properties: dict[str, Any]) -> dict[str, str]:
-    """Original key -> alias, for the keys of one object that need one."""
-    taken = {k for k in properties if ANTHROPIC_KEY_PATTERN.match(k)}
+def _alias_plan(document: dict[str, Any]) -> dict[str, str]:
+    """Original key -> alias, for every key in the document that needs one.
+
+    Keys are visited breadth first (top-level keys get the plainest
+    aliases); an alias never repeats a key declared anywhere in the document.
+    """
+    declared: list[str] = []
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop(0)
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            declared.extend(properties)
+        pending.extend(iter_subschemas(node))
+
+    names = list(dict.fromkeys(declared))
+    taken = {key for key in names if ANTHROPIC_KEY_PATTERN.match(key)}
     plan = {}
-    for key in properties:
+    for key in names:
         if key in taken:
             continue
         alias = _alias(key, taken)
@@ -166,32 +175,33 @@ def _alias(key: str, taken: Collection[str]) -> str:
     return alias
 
 
-def _restore(value: Any, node: Any, resolve: Callable[[Any], Any]) -> Any:
-    views = object_views(node, resolve)
-    if isinstance(value, list):
-        items = next(
-            (v["items"] for v in views if isinstance(v.get("items"), dict)), None
-        )
-        return [_restore(v, items, resolve) for v in value] if items else value
-    if not isinstance(value, dict):
-        return value
+def _restore(
+    value: Any, nodes: list[Any], resolve: Callable[[Any], Any], back: dict[str, str]
+) -> Any:
+    """Put original keys back, at every depth (`back`: alias -> original key).
 
-    back: dict[str, str] = {}
-    for view in views:
-        properties = view.get("properties")
-        if isinstance(properties, dict):
-            plan = _alias_plan(properties)
-            back.update({alias: key for key, alias in plan.items()})
+    An alias is restored only where a schema the value may match here
+    declares its original key: aliases never equal a declared key, so no
+    union branch can take it for one of its own.
+    """
+    if not isinstance(value, (dict, list)):
+        return value
+    views = [view for node in nodes for view in object_views(node, resolve)]
+    if isinstance(value, list):
+        items = [v["items"] for v in views if isinstance(v.get("items"), dict)]
+        return [_restore(v, items, resolve, back) for v in value] if items else value
+
     result = {}
     for key, sub_value in value.items():
         original = back.get(key, key)
-        sub_schema = next(
-            (
-                v["properties"][original]
-                for v in views
-                if original in v.get("properties", {})
-            ),
-            None,
-        )
-        result[original] = _restore(sub_value, sub_schema, resolve)
+        owners = [_properties(v)[original] for v in views if original in _properties(v)]
+        if not owners:
+            original = key
+            owners = [_properties(v)[key] for v in views if key in _properties(v)]
+        result[original] = _restore(sub_value, owners, resolve, back)
     return result
+
+
+def _properties(view: dict[str, Any]) -> dict[str, Any]:
+    properties = view.get("properties")
+    return properties if isinstance(properties, dict) else {}

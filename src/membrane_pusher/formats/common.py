@@ -22,6 +22,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.json_text import quote_json
+from membrane_pusher.schema.facing_refs import inline_root_ref
 from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.schema.refs import canonical_refs, resolve_local_ref
@@ -49,6 +50,10 @@ _KEYS: dict[int, tuple[dict[str, Any], str]] = {}
 _MAX_KEYS = 1024
 # Root keywords that only make sense for the document, not for a provider.
 _DOCUMENT_KEYWORDS = ("$schema", "$id", "$comment", "$anchor", "$dynamicAnchor")
+# Keywords that make the part of a node beside its `$ref` an object view.
+_VIEW_KEYWORDS = frozenset(
+    {"properties", "required", "items", "allOf", "anyOf", "oneOf"}
+)
 
 
 def tool_parts(tool: BaseTool) -> tuple[str, str, dict[str, Any]]:
@@ -132,15 +137,15 @@ def lift_root_unions(schema: dict[str, Any]) -> dict[str, Any]:
     Returns:
         A new root without those keywords; `$defs` is kept.
     """
-    resolve = resolver_for(schema)
-    root = dict(schema)
-    if isinstance(root.get("$ref"), str):
-        target = resolve({"$ref": root.pop("$ref")})
-        if isinstance(target, dict):
-            root = {**{k: v for k, v in target.items() if k != "$defs"}, **root}
+    return _lifted(schema, frozenset())
+
+
+def _lifted(schema: dict[str, Any], expanded: frozenset[str]) -> dict[str, Any]:
+    """`lift_root_unions`; `expanded`: the references this path already lifted."""
+    root = dict(inline_root_ref(schema, lambda ref: resolve_local_ref(schema, ref)))
 
     for branch in root.pop("allOf", None) or []:
-        part = _lifted_branch(branch, resolve, schema)
+        part = _lifted_branch(branch, schema, expanded)
         _merge_all_of(root, part)
         root["required"] = _ordered(root.get("required", []), part.get("required", []))
 
@@ -148,7 +153,7 @@ def lift_root_unions(schema: dict[str, Any]) -> dict[str, Any]:
         branches = root.pop(keyword, None)
         if not branches:
             continue
-        parts = [_lifted_branch(b, resolve, schema) for b in branches]
+        parts = [_lifted_branch(b, schema, expanded) for b in branches]
         parts = [p for p in parts if p.get("properties") or p.get("required")]
         if not parts:
             continue
@@ -164,15 +169,25 @@ def lift_root_unions(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def object_views(node: Any, resolve: Callable[[Any], Any]) -> list[dict[str, Any]]:
-    """The object shapes a value may match at `node`: itself and its branches."""
+    """The object shapes a value may match at `node`: itself and its branches.
+
+    Keywords written beside a `$ref` form a view of their own, before the
+    referenced schema's.
+    """
     views: list[dict[str, Any]] = []
     pending = [node]
     seen: set[int] = set()
     while pending:
-        current = resolve(pending.pop(0))
+        current = pending.pop(0)
         if not isinstance(current, dict) or id(current) in seen:
             continue
         seen.add(id(current))
+        ref = current.get("$ref")
+        if isinstance(ref, str):
+            pending.insert(0, resolve({"$ref": ref}))
+            current = {k: v for k, v in current.items() if k != "$ref"}
+            if not _VIEW_KEYWORDS & current.keys():
+                continue
         views.append(current)
         for keyword in ("allOf", "anyOf", "oneOf"):
             branches = current.get(keyword)
@@ -202,12 +217,21 @@ def append_description(node: dict[str, Any], note: str) -> None:
 
 
 def _lifted_branch(
-    branch: Any, resolve: Callable[[Any], Any], document: dict[str, Any]
+    branch: Any, document: dict[str, Any], expanded: frozenset[str]
 ) -> dict[str, Any]:
-    target = resolve(branch)
-    if not isinstance(target, dict):
+    """One root branch as an object schema (keywords beside its `$ref` kept).
+
+    A branch that leads back to a reference this path already lifted (a
+    recursive union) adds nothing.
+    """
+    if not isinstance(branch, dict):
         return {}
-    return lift_root_unions({**target, "$defs": document.get("$defs", {})})
+    ref = branch.get("$ref")
+    if isinstance(ref, str):
+        if ref in expanded:
+            return {}
+        expanded = expanded | {ref}
+    return _lifted({**branch, "$defs": document.get("$defs", {})}, expanded)
 
 
 def _merge_all_of(root: dict[str, Any], part: dict[str, Any]) -> None:

@@ -22,7 +22,10 @@ conversion keeps every machine-readable fact it can and describes the rest:
 A tool without arguments is declared without `parameters`. Property names are
 kept. `from_gemini_arguments` maps calls back: JSON text sent where the
 declaration asked for it is parsed before validation (text that does not
-parse is passed on as it is, for validation to judge).
+parse, or parses to a type the original does not allow there, is passed on
+as it is, for validation to judge). Inside a union, only the branch the
+value fits as sent decides: a value a branch without JSON text accepts is
+never parsed.
 """
 
 from __future__ import annotations
@@ -113,29 +116,115 @@ def _decode(value: Any, plan: JsonTextPlan | None) -> Any:
     if not plan:
         return value
     if plan.get("json"):
-        return _parsed(value) if isinstance(value, str) else value
-    views = _views(plan)
+        return _from_text(value, plan.get("types"))
+    if "anyOf" in plan:
+        return _decode(value, _branch_plan(value, plan["anyOf"]))
     if isinstance(value, dict):
-        return {
-            key: _decode(sub, _first(views, "properties", key))
-            for key, sub in value.items()
-        }
-    if isinstance(value, list):
-        items = next((v["items"] for v in views if "items" in v), None)
-        return [_decode(sub, items) for sub in value] if items else value
+        properties = plan.get("properties", {})
+        return {key: _decode(sub, properties.get(key)) for key, sub in value.items()}
+    if isinstance(value, list) and "items" in plan:
+        return [_decode(sub, plan["items"]) for sub in value]
     return value
 
 
-def _views(plan: JsonTextPlan) -> list[JsonTextPlan]:
-    """The plan and the plans of its union branches, depth first."""
-    views = [plan]
-    for branch in plan.get("anyOf", []):
-        views.extend(_views(branch))
-    return views
+def _from_text(value: Any, types: list[str] | None) -> Any:
+    """The value a JSON text stands for, if it is of a type allowed there.
+
+    Text that does not parse, or parses to a value of a type the original
+    schema does not allow here (`"123"` where a string or an object is
+    expected), is the value itself.
+    """
+    if not isinstance(value, str):
+        return value
+    parsed = _parsed(value)
+    if types is None or any(_has_type(parsed, kind) for kind in types):
+        return parsed
+    return value
 
 
-def _first(views: list[JsonTextPlan], keyword: str, name: str) -> JsonTextPlan | None:
-    return next((v[keyword][name] for v in views if name in v.get(keyword, {})), None)
+def _branch_plan(value: Any, branches: list[dict[str, Any]]) -> JsonTextPlan | None:
+    """The plan of the union branch a value was sent for.
+
+    A value that fits a branch without JSON text passes unchanged; otherwise
+    the first branch it fits decides (objects are first matched as closed:
+    only declared keys). A value fitting no branch as sent is decoded with
+    the first branch of its JSON type that expects JSON text.
+    """
+    fitting = [b for b in branches if _fits(value, b["schema"], closed=True)]
+    if not fitting:
+        fitting = [b for b in branches if _fits(value, b["schema"], closed=False)]
+    if any(not b["plan"] for b in fitting):
+        return None
+    if fitting:
+        plan: JsonTextPlan = fitting[0]["plan"]
+        return plan
+    for branch in branches:
+        kind = branch["schema"].get("type")
+        if branch["plan"] and (kind is None or _has_type(value, kind)):
+            found: JsonTextPlan = branch["plan"]
+            return found
+    return None
+
+
+def _fits(value: Any, schema: dict[str, Any], *, closed: bool) -> bool:
+    """Whether a value as sent matches a declared (Gemini subset) schema."""
+    branches = schema.get("anyOf")
+    if isinstance(branches, list):
+        nullable = value is None and bool(schema.get("nullable"))
+        return nullable or any(_fits(value, b, closed=closed) for b in branches)
+    if not _fits_here(value, schema):
+        return False
+    if isinstance(value, dict) and schema.get("type") == "object":
+        return _fits_object(value, schema, closed=closed)
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        return all(_fits(sub, items, closed=closed) for sub in value)
+    return True
+
+
+def _fits_here(value: Any, schema: dict[str, Any]) -> bool:
+    """Null, `type` and `enum` of one node, without looking inside the value."""
+    if value is None:
+        return bool(schema.get("nullable")) or "type" not in schema
+    enum = schema.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        return False
+    kind = schema.get("type")
+    return kind is None or _has_type(value, kind)
+
+
+def _fits_object(
+    value: dict[str, Any], schema: dict[str, Any], *, closed: bool
+) -> bool:
+    properties = schema.get("properties", {})
+    if any(key not in value for key in schema.get("required", [])):
+        return False
+    if closed and not value.keys() <= properties.keys():
+        return False
+    return all(
+        _fits(sub, properties[key], closed=closed)
+        for key, sub in value.items()
+        if key in properties
+    )
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    """Whether a value is of a JSON Schema type (`3.0` counts as an integer)."""
+    if kind in {"integer", "number"}:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        return kind == "number" or isinstance(value, int) or value.is_integer()
+    expected = _PYTHON_TYPES.get(kind)
+    return expected is not None and isinstance(value, expected)
+
+
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+    "null": type(None),
+}
 
 
 def _parsed(text: str) -> Any:

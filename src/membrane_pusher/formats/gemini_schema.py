@@ -67,8 +67,10 @@ _SHORT_CHARS = 120
 _SCHEMA_CHARS = 400
 
 
-# Where JSON text is expected, per node of the declaration: `{"json": True}`,
-# or the plans below it under "properties" / "items" / "anyOf".
+# Where JSON text is expected, per node of the declaration: `{"json": True}`
+# (with "types": the JSON types the parsed value may have, when known), or
+# the plans below it under "properties" / "items", or under "anyOf" one
+# `{"schema": declared branch, "plan": its plan or None}` per branch.
 JsonTextPlan = dict[str, Any]
 
 
@@ -155,7 +157,11 @@ def _json_text(
     for key, value in node.items():
         if key not in _HANDLED:
             notes.append(f"{quote_word(key)}: {_short(value)}.")
-    result: dict[str, Any] = {"type": "string", _JSON_TEXT: True}
+    types = _value_types(node)
+    if types is not None and nullable:
+        types.add("null")
+    marked = sorted(types) if types is not None else None
+    result: dict[str, Any] = {"type": "string", _JSON_TEXT: marked}
     if isinstance(node.get("title"), str):
         result["title"] = node["title"]
     return _finish(result, node, notes, nullable=nullable)
@@ -264,6 +270,27 @@ def _values(node: dict[str, Any]) -> list[Any] | None:
     return None
 
 
+def _value_types(node: Any) -> set[str] | None:
+    """The JSON types a value may have under `node` (`None`: any type)."""
+    if not isinstance(node, dict):
+        return None if node is not False else set()
+    branches = node.get("anyOf") or node.get("oneOf")
+    if isinstance(branches, list) and branches:
+        found: set[str] | None = set()
+        for branch in branches:
+            kinds = _value_types(branch)
+            found = None if found is None or kinds is None else found | kinds
+        return found
+    values = _values(node)
+    if values is not None:
+        return {_json_type(value) for value in values}
+    kind = node.get("type")
+    named: list[Any] = [kind] if isinstance(kind, str) else list(kind or [])
+    if named and all(isinstance(k, str) for k in named):
+        return set(named)
+    return None
+
+
 def _structured_values(node: dict[str, Any]) -> bool:
     """Whether an enum or const holds objects or arrays (only JSON text says so)."""
     values = _values(node) or []
@@ -353,8 +380,12 @@ def _finish(
 def _without_marks(node: dict[str, Any]) -> tuple[dict[str, Any], JsonTextPlan | None]:
     """Remove the JSON-text marks and return where they were."""
     clean = dict(node)
-    if clean.pop(_JSON_TEXT, False):
-        return clean, {"json": True}
+    if _JSON_TEXT in clean:
+        types = clean.pop(_JSON_TEXT)
+        text_plan: JsonTextPlan = {"json": True}
+        if types is not None:
+            text_plan["types"] = types
+        return clean, text_plan
     plan: JsonTextPlan = {}
     properties = clean.get("properties")
     if isinstance(properties, dict):
@@ -371,8 +402,18 @@ def _without_marks(node: dict[str, Any]) -> tuple[dict[str, Any], JsonTextPlan |
         branches = [_without_marks(sub) for sub in clean["anyOf"]]
         clean["anyOf"] = [sub for sub, _ in branches]
         if any(sub for _, sub in branches):
-            plan["anyOf"] = [sub or {} for _, sub in branches]
+            plan["anyOf"] = [{"schema": b, "plan": sub} for b, sub in branches]
     return clean, plan or None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return _PYTHON_TYPES.get(type(value), "string")
 
 
 def _fits(value: Any, kind: str) -> bool:

@@ -125,7 +125,7 @@ def from_openai_arguments(
         resolve = resolver_for(document)
     else:
         document, resolve = _mapping_for(key)
-    return _drop_nulls(arguments, document, resolve)
+    return _drop_nulls(arguments, [document], resolve)
 
 
 @lru_cache(maxsize=256)
@@ -152,29 +152,57 @@ def _complete(node: Any) -> Any:
     return result
 
 
-def _drop_nulls(value: Any, node: Any, resolve: Callable[[Any], Any]) -> Any:
-    if isinstance(value, list):
-        items = _first(object_views(node, resolve), "items")
-        return [_drop_nulls(v, items, resolve) for v in value] if items else value
-    if not isinstance(value, dict):
+def _drop_nulls(value: Any, nodes: list[Any], resolve: Callable[[Any], Any]) -> Any:
+    """Drop the nulls standing for omitted fields, following the value's branch.
+
+    `nodes` are the schemas the value may match here (several where union
+    branches share a key); only the branches the value's keys point to decide.
+    """
+    if not isinstance(value, (dict, list)):
         return value
-    views = object_views(node, resolve)
+    views = [view for node in nodes for view in object_views(node, resolve)]
+    if isinstance(value, list):
+        items = [v["items"] for v in views if isinstance(v.get("items"), dict)]
+        return [_drop_nulls(v, items, resolve) for v in value] if items else value
+    views = _branch_views(value, views)
     result = {}
     for key, sub_value in value.items():
-        owners = [v for v in views if key in v.get("properties", {})]
+        owners = [(v, v["properties"][key]) for v in views if key in _properties(v)]
         if (
             sub_value is None
             and owners
             and all(
-                key not in v.get("required", [])
-                and not _allows_null(v["properties"][key], resolve)
-                for v in owners
+                key not in v.get("required", []) and not _allows_null(sub, resolve)
+                for v, sub in owners
             )
         ):
             continue
-        sub_schema = owners[0]["properties"][key] if owners else None
-        result[key] = _drop_nulls(sub_value, sub_schema, resolve)
+        result[key] = _drop_nulls(sub_value, [sub for _, sub in owners], resolve)
     return result
+
+
+def _branch_views(
+    value: dict[str, Any], views: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The views a strict call's keys point to.
+
+    A strict model sends every property of the object it chose, so the views
+    declaring exactly the value's keys are the ones it meant; next come those
+    declaring all of them; with neither, every view counts.
+    """
+    if len(views) <= 1:
+        return views
+    keys = value.keys()
+    exact = [v for v in views if _properties(v) and _properties(v).keys() == keys]
+    if exact:
+        return exact
+    covering = [v for v in views if _properties(v) and keys <= _properties(v).keys()]
+    return covering or views
+
+
+def _properties(view: dict[str, Any]) -> dict[str, Any]:
+    properties = view.get("properties")
+    return properties if isinstance(properties, dict) else {}
 
 
 def _allows_null(node: Any, resolve: Callable[[Any], Any]) -> bool:
@@ -190,7 +218,3 @@ def _allows_null(node: Any, resolve: Callable[[Any], Any]) -> bool:
         return True
     keywords = {"type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "not"}
     return not (keywords & node.keys())
-
-
-def _first(views: list[dict[str, Any]], key: str) -> Any:
-    return next((v[key] for v in views if key in v), None)

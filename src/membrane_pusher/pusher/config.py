@@ -109,6 +109,10 @@ class PusherSettings:
         host: The REST host, without scheme.
         port: The port, or `None` for the scheme's default.
         use_tls: HTTPS when true, HTTP otherwise.
+
+    NOTE: Pickles leave the secret out (so that it never lands in a file or a
+    queue); the direct transport refuses to send with settings loaded from
+    one. Build them again with `PusherSettings.build` in the new process.
     """
 
     app_id: str
@@ -121,6 +125,19 @@ class PusherSettings:
     def __post_init__(self) -> None:
         """Remember the secret for redaction."""
         register_secret(self.secret)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the secret: a loaded copy cannot sign (see the note)."""
+        return {**self.__dict__, "secret": ""}
+
+    def __copy__(self) -> PusherSettings:
+        """Settings are immutable: a copy is the same settings."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PusherSettings:
+        """Settings are immutable: a deep copy is the same settings."""
+        del memo
+        return self
 
     @property
     def base_url(self) -> str:
@@ -137,11 +154,15 @@ class PusherSettings:
             ConfigurationError: When a part is missing (the message never
                 includes the secret).
         """
+        text = url.strip()
+        _register_url_secret(text)
         try:
-            parts = urlsplit(url.strip())
+            parts = urlsplit(text)
             port = parts.port
-        except ValueError as error:
-            raise _url_error(f"it cannot be parsed ({error})") from None
+        except ValueError:
+            # The parser's own message may quote a piece of the URL (the secret
+            # read as a port, for one): only our fixed wording is shown.
+            raise _url_error("its host or port cannot be read") from None
         if parts.scheme not in {"http", "https"}:
             raise _url_error("the scheme must be http or https")
         if not parts.username or not parts.password or not parts.hostname:
@@ -149,8 +170,10 @@ class PusherSettings:
         match = _URL_PATH.fullmatch(parts.path)
         if match is None:
             raise _url_error("its path must be /apps/APP_ID")
+        if not _APP_ID.fullmatch(match.group(1)):
+            raise _url_error("its app id must be letters, digits, '_' or '-'")
         return cls(
-            app_id=require_app_id(match.group(1), {}),
+            app_id=match.group(1),
             key=unquote(parts.username),
             secret=unquote(parts.password),
             host=parts.hostname,
@@ -269,6 +292,28 @@ def _use_tls(
         return bool(base["use_tls"])
     flag = environment.get("PUSHER_USE_TLS")
     return True if flag is None else flag.strip().lower() in _TRUE
+
+
+def _register_url_secret(url: str) -> None:
+    """Register what could be the secret of a URL, even of a malformed one.
+
+    The secret sits between the first `:` and the last `@` of the authority;
+    without an `@`, a URL cut short (`https://key:secret`) puts it where a
+    port would be, so a non-numeric "port" counts as the secret too.
+    """
+    rest = url.partition("://")[2] or url
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    user_info, at, host = authority.rpartition("@")
+    if at:
+        candidate = user_info.partition(":")[2]
+    elif host.startswith("["):
+        return  # an IPv6 host without credentials: its colons hold no secret
+    else:
+        candidate = host.partition(":")[2]
+    if not candidate or candidate.isdigit():
+        return
+    register_secret(candidate)
+    register_secret(unquote(candidate))
 
 
 def _url_error(reason: str) -> ConfigurationError:

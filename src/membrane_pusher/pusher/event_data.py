@@ -90,9 +90,10 @@ def encryption_unavailable_problem(path: str, channel: str, *, has_key: bool) ->
         missing = f"PyNaCl is not installed ({encryption.ENCRYPTION_EXTRA})"
     else:
         missing = (
-            "no encryption master key is configured (a person must set "
-            f"{encryption.MASTER_KEY_ENV} to 32 random bytes in base64, or pass "
-            "encryption_master_key_base64=)"
+            "no encryption master key is configured (a person must set the "
+            f"environment variable {encryption.MASTER_KEY_ENV}, which the command "
+            "line reads, or pass PusherToolkit(encryption_master_key_base64=...) "
+            "in Python; either way 32 random bytes in base64)"
         )
     return (
         f"{path}: {quote(channel)} is an end-to-end encrypted channel, so its data "

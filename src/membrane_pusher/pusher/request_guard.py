@@ -7,6 +7,8 @@ A raw request may reach any endpoint of the app's own API and nothing else:
   `..;x`, and percent-encoded in up to five layers: a path that still decodes
   further is refused), no backslashes, no query string or fragment inside the
   path;
+* no trailing `/` (also percent-encoded): Pusher's endpoints have none, so the
+  server would answer 404; the refusal names the path without it;
 * percent escapes are plain `%XX` of ASCII characters: `%u002e` (IIS style) and
   escapes of non-ASCII bytes (`%c0%ae`, an overlong UTF-8 dot) are refused;
 * no CR, LF, NUL or other control characters anywhere: method, path, query keys
@@ -60,6 +62,8 @@ _RESERVED_QUERY_KEYS = ("auth_", "body_md5")
 _QUERY_MARKS = re.compile(r"[&=#%]")
 # A `%` that does not start a two-digit escape (`%u002e`, `%zz`, a final `%`).
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Trailing slashes, also as a single layer of escapes (`%2F`).
+_TRAILING_SLASHES = re.compile(r"(?:/|%2[Ff])+\Z")
 # An escape of a byte outside ASCII (`%c0%ae` is an overlong UTF-8 dot).
 _NON_ASCII_ESCAPE = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
 
@@ -140,7 +144,18 @@ def _path_problems(path: Any) -> list[str]:
         )
     problems.extend(_escape_problems(layers))
     problems.extend(_segment_problems(decoded))
+    problems.extend(_trailing_slash_problems(path, decoded))
     return problems
+
+
+def _trailing_slash_problems(path: str, decoded: str) -> list[str]:
+    """Refuse a trailing `/`: no Pusher endpoint has one, so it would be a 404."""
+    if not decoded.endswith("/"):
+        return []
+    right = _TRAILING_SLASHES.sub("", path)
+    if not right.strip("/") or _decode_layers(right)[-1].endswith("/"):
+        return ["path: no Pusher endpoint ends with '/'; remove the trailing '/'"]
+    return [f"path: no Pusher endpoint ends with '/'; use {json.dumps(right)}"]
 
 
 def _escape_problems(layers: list[str]) -> list[str]:

@@ -7,9 +7,12 @@ Building the tools:
    action lists and forgotten when a call on it says it is not READY);
 2. load the catalog actions of each intent, concurrently, de-duplicated and
    cached on disk per connection and intent (a warm build starts no process);
-3. convert them to tools with unique names that avoid the built-in names;
+3. convert them to tools with unique names that avoid the built-in names; a
+   catalog call naming a `private-encrypted-` channel is refused before any
+   process starts (Membrane cannot encrypt its data; see `catalog_guard`);
 4. add the built-in tools (`pusher_trigger_event`, ...), which send their
-   requests through Membrane's proxy or, opt-in, signed HTTP (`direct`).
+   requests through Membrane's proxy or, opt-in, signed HTTP (`direct`), and
+   alone encrypt data for `private-encrypted-` channels.
 """
 
 from __future__ import annotations
@@ -77,8 +80,14 @@ class PusherToolkit(BaseToolkit):
         encryption_master_key_base64: The app's end-to-end encryption master
             key (base64 of 32 bytes), needed to publish on
             `private-encrypted-` channels; env
-            `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` when omitted. Data is
-            encrypted here, so neither Membrane nor Pusher sees it.
+            `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` when omitted. The built-in
+            tools encrypt the data here, so neither Membrane nor Pusher sees
+            it; catalog tools cannot, and refuse calls that name such a
+            channel.
+
+    NOTE: The secrets (`encryption_master_key_base64`, `pusher_settings`) are
+    left out of `repr`, `model_dump` and pickles. A toolkit loaded from a pickle
+    reads them from the environment, as one built without them would.
 
     NOTE: `read_only=True` keeps catalog tools whose Membrane action type only
     reads (`list-data-records`, `find-data-record-by-id`, ...; see
@@ -91,9 +100,11 @@ class PusherToolkit(BaseToolkit):
     connection_id: str | None = None
     intents: Sequence[str] | None = None
     app_id: str | None = None
-    client: Any = None
+    client: Any = Field(default=None, exclude=True)
     transport: Literal["membrane", "direct"] = "membrane"
-    pusher_settings: PusherSettings | str | None = None
+    pusher_settings: PusherSettings | str | None = Field(
+        default=None, exclude=True, repr=False
+    )
     direct_timeout: float = 10.0
     include: Collection[str] | None = None
     read_only: bool = False
@@ -102,9 +113,19 @@ class PusherToolkit(BaseToolkit):
     cache_ttl: float = 3600.0
     cache_dir: Path | None = None
     action_limit: int | None = None
-    confirm: ConfirmCallback | None = None
+    confirm: ConfirmCallback | None = Field(default=None, exclude=True)
     max_output_chars: int = Field(default=4000, gt=0)
-    encryption_master_key_base64: str | None = Field(default=None, repr=False)
+    encryption_master_key_base64: str | None = Field(
+        default=None, exclude=True, repr=False
+    )
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the secrets (see the class's note)."""
+        state = super().__getstate__()
+        fields = dict(state["__dict__"])
+        fields["pusher_settings"] = None
+        fields["encryption_master_key_base64"] = None
+        return {**state, "__dict__": fields}
 
     # ----- public API ---------------------------------------------------------
 
@@ -208,6 +229,9 @@ class PusherToolkit(BaseToolkit):
         self, actions: list[Action], connection_id: str
     ) -> list[BaseTool]:
         """Convert catalog actions to tools with unique names."""
+        from membrane_pusher.pusher.catalog_guard import (  # noqa: PLC0415
+            catalog_argument_check,
+        )
         from membrane_pusher.tools.action_tool import action_tool  # noqa: PLC0415
         from membrane_pusher.tools.naming import tool_name, unique_names  # noqa: PLC0415
 
@@ -221,6 +245,7 @@ class PusherToolkit(BaseToolkit):
                 name=name,
                 max_output_chars=self.max_output_chars,
                 confirm=self.confirm,
+                argument_check=catalog_argument_check(action),
             )
             for action, name in zip(actions, names, strict=True)
         ]

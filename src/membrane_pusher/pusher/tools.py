@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from membrane_pusher.errors import ConfigurationError, InvalidArgumentsError
 from membrane_pusher.pusher.config import APP_ID_HINT
@@ -57,12 +57,20 @@ logger = logging.getLogger(__name__)
 
 
 class PusherTool(ValidatedTool):
-    """A LangChain tool for one Pusher Channels operation."""
+    """A LangChain tool for one Pusher Channels operation.
+
+    NOTE: `model_dump` leaves out the operation and the transport, and a
+    pickled tool carries no secret: loaded again, it refuses encrypted
+    channels, and its direct transport refuses to send until given settings
+    with the app secret.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    operation: Operation
-    transport: Transport
+    # Behaviour, not data: the operation may carry the encryption master key
+    # and the transport the app secret, so neither is dumped.
+    operation: Operation = Field(exclude=True)
+    transport: Transport = Field(exclude=True)
 
     def check_rules(self, arguments: dict[str, Any]) -> None:
         """Check Pusher's rules, then that an app id is configured.

@@ -16,7 +16,10 @@ provider formats only ever write them into descriptions as escaped JSON
 (`membrane_pusher.json_text.quote_json`).
 
 The root is always an object schema with `properties` (possibly empty), so a
-missing or empty `inputSchema` becomes a tool without arguments.
+missing or empty `inputSchema` becomes a tool without arguments. A root
+`$ref` is merged into the root, so its properties are the root's own, and a
+reference whose target was removed with a vendor keyword points at a copy
+in `$defs` (see `schema.facing_refs`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from membrane_pusher.schema.facing_refs import inline_root_ref, keep_ref_targets
 from membrane_pusher.schema.keywords import is_vendor_keyword, map_subschemas
+from membrane_pusher.schema.refs import resolve_local_ref
 
 __all__ = [
     "EMPTY_OBJECT_SCHEMA",
@@ -62,7 +67,10 @@ def model_facing_schema(schema: Any) -> dict[str, Any]:
     if not isinstance(schema, dict) or not schema:
         return dict(EMPTY_OBJECT_SCHEMA, properties={})
 
-    cleaned: dict[str, Any] = strip_vendor_keywords(schema)
+    stripper = _Stripper()
+    cleaned: dict[str, Any] = stripper(schema)
+    if stripper.saw_ref:
+        cleaned = _with_kept_refs(cleaned, schema)
     if "type" not in cleaned:
         # Tool arguments are always an object, so this never narrows anything.
         cleaned["type"] = "object"
@@ -73,18 +81,36 @@ def model_facing_schema(schema: Any) -> dict[str, Any]:
 
 def strip_vendor_keywords(node: Any) -> Any:
     """Return a copy of a schema without vendor keywords and with clean text."""
-    if not isinstance(node, dict):
-        return node
-    kept = {
-        key: value
-        for key, value in node.items()
-        if key not in _DROPPED_KEYWORDS and not is_vendor_keyword(key)
-    }
-    for key in _TEXT_KEYWORDS:
-        text = kept.get(key)
-        if isinstance(text, str):
-            kept[key] = clean_schema_text(text)
-    return map_subschemas(kept, strip_vendor_keywords)
+    return _Stripper()(node)
+
+
+class _Stripper:
+    """`strip_vendor_keywords`, noting on the way whether any `$ref` was met.
+
+    Noting it while copying spares a second walk for the many schemas
+    without references.
+    """
+
+    __slots__ = ("saw_ref",)
+
+    def __init__(self) -> None:
+        self.saw_ref = False
+
+    def __call__(self, node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        kept = {
+            key: value
+            for key, value in node.items()
+            if key not in _DROPPED_KEYWORDS and not is_vendor_keyword(key)
+        }
+        if "$ref" in kept or "$dynamicRef" in kept:
+            self.saw_ref = True
+        for key in _TEXT_KEYWORDS:
+            text = kept.get(key)
+            if isinstance(text, str):
+                kept[key] = clean_schema_text(text)
+        return map_subschemas(kept, self)
 
 
 def clean_schema_text(text: str) -> str:
@@ -103,6 +129,18 @@ def clean_schema_text(text: str) -> str:
     if len(cleaned) <= MAX_SCHEMA_TEXT_CHARS:
         return cleaned
     return cleaned[: MAX_SCHEMA_TEXT_CHARS - len(_CUT_NOTE)].rstrip() + _CUT_NOTE
+
+
+def _with_kept_refs(
+    cleaned: dict[str, Any], original: dict[str, Any]
+) -> dict[str, Any]:
+    """Merge a root `$ref` and keep every reference's target (`facing_refs`)."""
+
+    def lookup(ref: str) -> Any:
+        return strip_vendor_keywords(resolve_local_ref(original, ref))
+
+    merged = inline_root_ref(cleaned, lookup)
+    return keep_ref_targets(merged, lookup, root_merged=merged is not cleaned)
 
 
 def _is_object_root(schema: dict[str, Any]) -> bool:

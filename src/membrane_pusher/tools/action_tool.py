@@ -16,14 +16,17 @@
 * `metadata["read_only"]` and `metadata["destructive"]` come from the action's
   Membrane type (`list-data-records` reads, `delete-data-record` destroys);
   with a `confirm` callback, destructive actions run only when it approves
-  (the gate of `ValidatedTool`).
+  (the gate of `ValidatedTool`);
+* an optional `argument_check`, given by whoever builds the tool (a toolkit
+  that knows the service's rules), may refuse a valid call after the schema
+  check and before confirmation, so a refused call starts no process.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import Field
@@ -43,6 +46,7 @@ __all__ = [
     "DESTRUCTIVE_ACTION_TYPES",
     "READ_ONLY_ACTION_TYPES",
     "ActionRunner",
+    "ArgumentCheck",
     "MembraneActionTool",
     "action_flags",
     "action_tool",
@@ -65,6 +69,10 @@ READ_ONLY_ACTION_TYPES = frozenset(
 )
 DESTRUCTIVE_ACTION_TYPES = frozenset({"delete-data-record"})
 _SPACES = re.compile(r"\s+")
+
+ArgumentCheck = Callable[[str, Mapping[str, Any]], None]
+"""`(tool_name, arguments) -> None`: raises a `CallError` (usually
+`InvalidArgumentsError`) to refuse a call whose arguments fit the schema."""
 
 _NEXT_STEPS = {
     "bad_request": "Check the arguments against the message, fix them and call again.",
@@ -119,10 +127,22 @@ class MembraneActionTool(ValidatedTool):
     connection_id: str
     form: Literal["run", "act"] = "run"
 
+    argument_check: ArgumentCheck | None = Field(default=None, exclude=True)
+    """Refuses calls the schema allows but the service must not get."""
+
     @property
     def destructive(self) -> bool:
         """Whether the action deletes data (from its Membrane type)."""
         return (self.metadata or {}).get("destructive") is True
+
+    def check_rules(self, arguments: dict[str, Any]) -> None:
+        """Run the `argument_check`, if any, on the validated arguments.
+
+        Raises:
+            CallError: When the check refuses the call; nothing is run.
+        """
+        if self.argument_check is not None:
+            self.argument_check(self.name, arguments)
 
     def _execute(self, arguments: dict[str, Any]) -> ToolOutcome:
         """Run the action (sync)."""
@@ -155,6 +175,7 @@ def action_tool(
     repair: bool = False,
     max_output_chars: int = 4000,
     confirm: ConfirmCallback | None = None,
+    argument_check: ArgumentCheck | None = None,
 ) -> MembraneActionTool:
     """Build the tool for one Membrane action.
 
@@ -168,6 +189,8 @@ def action_tool(
         max_output_chars: Longest content shown to the model.
         confirm: Asked `(tool_name, arguments) -> bool` before a destructive
             action runs (see `action_flags`); may be async.
+        argument_check: Called with the tool's name and the validated
+            arguments before confirmation; raises a `CallError` to refuse.
 
     Returns:
         The tool; `metadata` holds `membrane_action_id`, `membrane_action_key`,
@@ -186,6 +209,7 @@ def action_tool(
         repair=repair,
         max_output_chars=max_output_chars,
         confirm=confirm,
+        argument_check=argument_check,
         metadata={
             "membrane_action_id": action.id,
             "membrane_action_key": action.key,

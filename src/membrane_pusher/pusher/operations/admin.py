@@ -107,6 +107,11 @@ def _build_raw(arguments: Mapping[str, Any], context: RequestContext) -> PusherR
     return PusherRequest(arguments["method"], path, query=query, body=body)
 
 
+def _raw_is_destructive(arguments: Mapping[str, Any]) -> bool:
+    """Every raw request but a GET may change something."""
+    return arguments.get("method") != "GET"
+
+
 _RAW_BODY_LIMIT = f"{request_guard.MAX_RAW_BODY_BYTES // 1024} KiB"
 
 
@@ -160,6 +165,6 @@ API_REQUEST = Operation(
     destructive=True,
     check=_check_raw,
     builder=_build_raw,
-    destructive_when=lambda arguments: arguments.get("method") != "GET",
+    destructive_when=_raw_is_destructive,
     encrypted_channels=raw_encrypted_channels,
 )

@@ -115,7 +115,7 @@ class Operation:
         encrypted_channels: For valid arguments, the encrypted channels whose
             data the call would encrypt, with their JSON paths.
         encryption_master_key: The app's 32-byte encryption master key, set
-            with `with_encryption_key`; never shown in `repr`.
+            with `with_encryption_key`; never shown in `repr` nor pickled.
     """
 
     name: str
@@ -128,6 +128,18 @@ class Operation:
     destructive_when: Callable[[Mapping[str, Any]], bool] | None = None
     encrypted_channels: EncryptedChannels = no_encrypted_channels
     encryption_master_key: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the master key: a loaded copy refuses encrypted channels."""
+        return {**self.__dict__, "encryption_master_key": None}
+
+    def __copy__(self) -> Operation:
+        """Copies keep the key (only pickles leave it out)."""
+        return dataclasses.replace(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Operation:
+        """Deep copies keep the key, with a schema of their own."""
+        return dataclasses.replace(self, schema=copy.deepcopy(self.schema, memo))
 
     @cached_property
     def validation_schema(self) -> dict[str, Any]:

@@ -9,7 +9,8 @@ operation for that endpoint, read from Pusher's wire format (body fields
 
 The endpoint is recognised on the decoded path below `/apps/{app_id}/`,
 ignoring case, trailing slashes and `;` parameters of fixed segments, so
-`/apps/1/Event%73;x/` is `/events` too.
+`/apps/1/Event%73;x/` is `/events` too (the request guard refuses the trailing
+slash itself; these rules still apply, so every problem is named at once).
 Event data on `private-encrypted-` channels is encrypted here as well.
 """
 

@@ -27,6 +27,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from membrane_pusher.errors import ConfigurationError
 from membrane_pusher.loopback import is_loopback_host
 from membrane_pusher.pusher.signing import sign_request
 from membrane_pusher.pusher.transports.responses import (
@@ -159,6 +160,15 @@ class DirectTransport:
         """Close both clients."""
         await self.aclose()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the settings (without the secret) and timeout, not the clients."""
+        return {
+            **self.__dict__,
+            "_client": None,
+            "_aclient": None,
+            "_aclient_loop": None,
+        }
+
     def __repr__(self) -> str:
         """Name the host and app, never the secret."""
         return (
@@ -230,9 +240,24 @@ class DirectTransport:
             query=request.query,
             body=content,
             key=self.settings.key,
-            secret=self.settings.secret,
+            secret=self._secret(),
         )
         return self.settings.base_url + request.path, params, content, headers
+
+    def _secret(self) -> str:
+        """The app secret; settings loaded from a pickle have none.
+
+        Raises:
+            ConfigurationError: When the settings carry no secret.
+        """
+        if not self.settings.secret:
+            raise ConfigurationError(
+                "The direct Pusher transport has no app secret to sign with "
+                "(settings loaded from a pickle never carry it).",
+                hint="Build the settings again: PusherSettings.build(), or "
+                "PUSHER_URL / PUSHER_SECRET in the environment.",
+            )
+        return self.settings.secret
 
     def _finish(self, request: PusherRequest, answer: httpx.Response) -> PusherResponse:
         """Log the call once and keep status, body and headers."""
