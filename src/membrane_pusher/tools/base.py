@@ -39,7 +39,6 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
-from membrane_pusher.formats.mapping import from_provider_arguments
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 from membrane_pusher.tools.confirmation import (
@@ -194,6 +193,12 @@ class ValidatedTool(BaseTool):
                 `check_rules`.
         """
         if self.provider_form is not None:
+            # Provider formats load only when a tool is exported to one, so a
+            # plain LangChain toolkit does not carry them in memory.
+            from membrane_pusher.formats.mapping import (  # noqa: PLC0415
+                from_provider_arguments,
+            )
+
             arguments = from_provider_arguments(
                 self, self.provider_form, arguments, strict=self.provider_strict
             )

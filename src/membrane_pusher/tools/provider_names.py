@@ -19,7 +19,6 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from membrane_pusher.formats.anthropic import anthropic_key_aliases
 from membrane_pusher.json_text import format_path
 
 if TYPE_CHECKING:
@@ -53,6 +52,12 @@ def in_provider_names(
     """
     if provider != "anthropic" or not problems:
         return problems
+
+    # Loaded here: only calls in Anthropic's form need it (see `tools.base`).
+    from membrane_pusher.formats.anthropic import (  # noqa: PLC0415
+        anthropic_key_aliases,
+    )
+
     alias_of = {
         original: alias for alias, original in anthropic_key_aliases(tool).items()
     }
