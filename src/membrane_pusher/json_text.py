@@ -4,8 +4,10 @@ Python's `json` module accepts and writes `NaN`, `Infinity` and `-Infinity`,
 keeps the last of duplicate keys silently, and recurses once per nesting level.
 None of that is JSON. This module is the one place that decides:
 
-* `loads_strict` refuses non-finite numbers, duplicate keys and nesting too
-  deep to handle, with messages a person or a model can act on;
+* `loads_strict` refuses non-finite numbers (also a literal such as `1e400`
+  that only a float overflow would read), integers too long to convert,
+  duplicate keys and nesting too deep to handle, with messages a person or a
+  model can act on;
 * `json_problems` finds non-finite numbers and excessive nesting in a value
   that is about to be sent (one line per problem, each with its JSON path);
   `has_json_problems` answers the same question without building paths, for
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,63}$")
 HIDDEN_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 )
+# How much of an unreadable number a message quotes.
+_SHOWN_NUMBER = 24
 # Values that can never hide a problem: skipped without a call.
 _LEAF_TYPES = frozenset({str, int, bool, type(None)})
 
@@ -73,11 +78,16 @@ def loads_strict(text: str | bytes) -> Any:
 
     Raises:
         JSONInputError: The text is not JSON, holds `NaN`/`Infinity`/
-            `-Infinity`, repeats a key in one object, or nests too deeply.
+            `-Infinity` or a number beyond what can be read, repeats a key in
+            one object, or nests too deeply.
     """
     try:
         return json.loads(
-            text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+            text,
+            parse_constant=_refuse_constant,
+            parse_int=_read_integer,
+            parse_float=_read_float,
+            object_pairs_hook=_unique_keys,
         )
     except JSONInputError:
         raise
@@ -209,6 +219,34 @@ def _refuse_constant(name: str) -> Any:
     """`parse_constant` hook: JSON has no NaN or Infinity."""
     message = f"{name} is not valid JSON; use a finite number, a string or null"
     raise JSONInputError(message)
+
+
+def _read_integer(text: str) -> int:
+    """`parse_int` hook: refuse, in plain words, an integer too long to convert.
+
+    Python converts at most `sys.get_int_max_str_digits()` digits (4,300 by
+    default) and otherwise raises an error that speaks of its own settings.
+    """
+    limit = sys.get_int_max_str_digits() or sys.int_info.default_max_str_digits
+    if len(text) - text.startswith("-") > limit:
+        message = (
+            f"a number in the input has more than {limit:,} digits; send it as a string"
+        )
+        raise JSONInputError(message)
+    return int(text)
+
+
+def _read_float(text: str) -> float:
+    """`parse_float` hook: refuse a literal that only reads as infinity (`1e400`)."""
+    number = float(text)
+    if not math.isfinite(number):
+        shown = text if len(text) <= _SHOWN_NUMBER else text[:_SHOWN_NUMBER] + "..."
+        message = (
+            f"the number {shown} is too large to be read (beyond about "
+            "1.8e308); send a smaller number or a string"
+        )
+        raise JSONInputError(message)
+    return number
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

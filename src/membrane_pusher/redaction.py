@@ -9,6 +9,12 @@ Two kinds of secret are removed:
   (`app_secret=...`, `"refreshToken": "..."`, `X-Api-Key: ...`), a quoted
   value as a whole.
 
+A recognised value ends where its form ends: a bare word at a blank, quote,
+`&`, `,` or `;`; a header's credential after its scheme's one word; a quoted
+value at its closing quote. What follows it is kept. Redacting is
+idempotent: `redact(redact(text)) == redact(text)`, since `[REDACTED]` is
+never matched again as a new secret.
+
 Three strengths serve three readers:
 
 * `redact` / `redact_value`: logs, error messages and CLI errors. Known values
@@ -27,6 +33,7 @@ overlap, so a long hostile answer cannot stall a call.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -96,23 +103,54 @@ _KEY_WORDS = ("secret", "token", "passw(?:or)?d", "api[_-]?key", "authorization"
 _SECRET_WORD = "(?:" + "|".join((*_KEY_WORDS, "auth_signature")) + ")"
 _SECRET_KEY_NAME = re.compile(_SECRET_WORD + r"|signature", re.IGNORECASE)
 
+# How many times at most `redact` looks again at its own output.
+_MAX_PASSES = 8
+
+# Blanks inside one line: a value never starts on the line after its key.
+_BLANK = r"[^\S\r\n]"
+
 # A secret-looking key (the part of its name after the secret word is bounded),
-# its separator, then its value: a JSON string (escaped or not, whole, spaces
-# included), a single-quoted string, or a bare word. Closing quotes are optional
-# so that a value cut short is still removed and the match never backtracks.
+# its closing quote if any (escaped once or more inside a JSON string), its
+# separator, then its value:
+#
+# * a string quoted with escaped quotes (`\"...\"`, `\\\"...\\\"`), up to the
+#   same escaped quote;
+# * a JSON string (`"..."`, with its backslash escapes), whole, spaces included;
+# * a single-quoted string, the same way;
+# * else one bare word, which ends at a blank, a quote, a backslash or a
+#   `&` `,` `;` `}` (query strings, headers, `k: v` lines, JSON objects).
+#
+# Closing quotes are optional so that a value cut short is still removed and
+# the match never backtracks.
 _KEY_VALUE = re.compile(
-    r"(" + _SECRET_WORD + r"[A-Za-z0-9_.-]{0,64}\\?[\"']?\s{0,16}[:=]\s{0,16})"
-    r"(\\\"(?:(?!\\\")[^\r\n])*(?:\\\")?"
-    r"|\"(?:[^\"\\\r\n]|\\.)*\"?"
-    r"|'[^'\r\n]*'?"
-    r"|[^\s\"'&,;}]+)",
+    r"(?P<key>" + _SECRET_WORD + r"[A-Za-z0-9_.-]{0,64})"
+    r"(?P<separator>\\{0,8}[\"']?" + _BLANK + r"{0,16}[:=]" + _BLANK + r"{0,16})"
+    r"(?P<value>(?P<escape>\\{1,8})\"(?:(?!(?P=escape)\")[^\r\n])*"
+    r"(?P<escaped_end>(?P=escape)\")?"
+    r"|\"(?:[^\"\\\r\n]|\\.)*(?P<double_end>\")?"
+    r"|'(?:[^'\\\r\n]|\\.)*(?P<single_end>')?"
+    r"|[^\s\"'\\&,;}]+)",
     re.IGNORECASE,
 )
 
+# The `Authorization` header's own form (`Authorization: Bearer X`, no quote
+# before the separator; the quoted forms are `_KEY_VALUE`'s). Its value is a
+# scheme and one credential word, or one word alone; after a scheme whose
+# credentials are a list of parameters (`Digest username="x", response="y"`),
+# the rest of the line.
+_ONE_WORD_SCHEMES = r"(?:bearer|basic|token|negotiate|ntlm|api-?key|key)"
+_PARAMETER_SCHEMES = r"(?:digest|oauth|aws4-hmac-sha256|hoba|mutual|scram-sha-\d+)"
+_AUTHORIZATION = re.compile(
+    r"(?i)(?P<lead>\b(?:proxy-)?authorization" + _BLANK + r"*[:=]" + _BLANK + r"*)"
+    r"(?:(?P<listed>" + _PARAMETER_SCHEMES + _BLANK + r"+)[^\r\n]+"
+    r"|(?P<scheme>" + _ONE_WORD_SCHEMES + _BLANK + r"+)[^\s\"',;&]+"
+    r"|[^\s\"',;&]+)"
+)
+
+_HEADER_KEY = re.compile(r"(?i)(?:proxy-)?authorization")
+
 _PATTERNS = (
-    # Authorization / Proxy-Authorization header values, in argv or in text.
-    re.compile(r"(?i)((?:proxy-)?authorization\s*[:=]\s*)(?:\"[^\"]*\"|[^\r\n,;]+)"),
-    re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)(\bbearer" + _BLANK + r"+)[A-Za-z0-9._~+/=-]+"),
     # JSON Web Tokens.
     re.compile(r"()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
     # Passwords inside URLs: scheme://user:password@host. The scheme's length is
@@ -236,10 +274,26 @@ def redact_known(value: Any, secrets: list[str] | None = None) -> Any:
 
 
 def _redact_text(text: str, secrets: list[str]) -> str:
-    """Replace known secrets, then every recognisable shape."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
+    """Replace known secrets and every recognisable shape, until none is left.
+
+    One pass can leave a shape behind: removing one secret may join what was
+    around it into another (`scheme://user:` + a redacted value + `@`). So the
+    passes repeat until one changes nothing, which makes `redact` idempotent.
+    Every pass that changes the text turns some of it into `[REDACTED]`, so
+    the passes end quickly; `_MAX_PASSES` bounds them all the same.
+    """
+    for _ in range(_MAX_PASSES):
+        redacted = _redact_pass(text, secrets)
+        if redacted == text:
+            break
+        text = redacted
+    return text
+
+
+def _redact_pass(text: str, secrets: list[str]) -> str:
+    """Replace known secrets, then every recognisable shape, once."""
+    text = _substitute(text, secrets)
+    text = _AUTHORIZATION.sub(_redact_authorization, text)
     for pattern in _PATTERNS:
         text = pattern.sub(_keep_prefix, text)
     return _KEY_VALUE.sub(_redact_key_value, text)
@@ -250,22 +304,57 @@ def _keep_prefix(match: re.Match[str]) -> str:
     return match.group(1) + REDACTED
 
 
+def _redact_authorization(match: re.Match[str]) -> str:
+    """Replace an `Authorization` header's credentials, keeping its scheme."""
+    scheme = match.group("listed") or match.group("scheme") or ""
+    return match.group("lead") + scheme + REDACTED
+
+
 def _redact_key_value(match: re.Match[str]) -> str:
     """Replace the value after a secret-looking key, keeping its quotes."""
-    value = match.group(2)
-    for quote in ('\\"', '"', "'"):
-        if value.startswith(quote):
-            closed = len(value) > len(quote) and value.endswith(quote)
-            return match.group(1) + quote + REDACTED + (quote if closed else "")
-    return match.group(1) + REDACTED
+    key, separator, value = match.group("key", "separator", "value")
+    if _is_header_form(key, separator, value):
+        return match.group(0)
+
+    lead = key + separator
+    if match.group("escape"):
+        quote = match.group("escape") + '"'
+    elif value[0] in "\"'":
+        quote = value[0]
+    else:
+        return lead + REDACTED
+    closed = match.group("escaped_end", "double_end", "single_end") != (None,) * 3
+    return lead + quote + REDACTED + (quote if closed else "")
+
+
+def _is_header_form(key: str, separator: str, value: str) -> bool:
+    """Tell whether `_AUTHORIZATION` owns this match (unquoted `Authorization`).
+
+    The header's value is a scheme and a credential, two words; handled here
+    as a key's bare word, the scheme would be taken for the secret.
+    """
+    unquoted = not separator.lstrip("\\").startswith(("'", '"'))
+    bare = not value.startswith(("'", '"', "\\"))
+    return unquoted and bare and _HEADER_KEY.fullmatch(key) is not None
 
 
 def _substitute(text: str, secrets: list[str]) -> str:
-    """Replace known secret values only."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
+    """Replace known secret values only, leaving earlier markers whole.
+
+    The text is cut at each `[REDACTED]` and the pieces are searched apart, so
+    that a second pass finds nothing new: redacting twice equals redacting
+    once.
+    """
+    if not secrets or not text:
+        return text
+    pattern = _secrets_pattern(tuple(secrets))
+    return REDACTED.join(pattern.sub(REDACTED, piece) for piece in text.split(REDACTED))
+
+
+@functools.lru_cache(maxsize=32)
+def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the secrets, the longest tried first."""
+    return re.compile("|".join(re.escape(secret) for secret in secrets))
 
 
 def _redact_deep(value: Any, secrets: list[str]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
@@ -10,6 +11,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from membrane_pusher.agent import chat_models
 from membrane_pusher.agent.chat_models import load_chat_model
+from membrane_pusher.cli import run
 from membrane_pusher.errors import ConfigurationError
 
 
@@ -95,3 +97,119 @@ def test_a_missing_provider_package_is_named(fake_langchain):
 def test_an_unknown_provider_is_a_configuration_error(fake_langchain):
     with pytest.raises(ConfigurationError, match="bogus"):
         load_chat_model("bogus:model-x")
+
+
+# --- which providers exist: LangChain's own list, or ours without it ---------
+
+
+@pytest.fixture
+def no_langchain(monkeypatch):
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", None)
+
+
+def listing_langchain(monkeypatch, **listing):
+    """A `langchain` whose `chat_models.base` lists its providers as given."""
+    calls = []
+    package = types.ModuleType("langchain.chat_models")
+    package.__path__ = []
+    base = types.ModuleType("langchain.chat_models.base")
+    for name, value in listing.items():
+        setattr(base, name, value)
+
+    def init_chat_model(model, *, model_provider, **kwargs):
+        calls.append((model, model_provider, kwargs))
+        if model_provider in {"azure_openai", "nvidia"}:
+            raise ImportError("Initializing the chat model requires its package")
+        return GenericFakeChatModel(messages=iter([]))
+
+    package.init_chat_model = init_chat_model
+    monkeypatch.setitem(sys.modules, "langchain", types.ModuleType("langchain"))
+    monkeypatch.setitem(sys.modules, "langchain.chat_models", package)
+    monkeypatch.setitem(sys.modules, "langchain.chat_models.base", base)
+    return calls
+
+
+BUILTIN_PROVIDERS = {
+    "openai": ("langchain_openai", "ChatOpenAI", None),
+    "azure_openai": ("langchain_openai", "AzureChatOpenAI", None),
+    "nvidia": ("langchain_nvidia_ai_endpoints", "ChatNVIDIA", None),
+}
+
+
+def test_an_unknown_provider_without_langchain_lists_the_known_ones(no_langchain):
+    # Act
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("nope:x")
+
+    # Assert
+    error = caught.value
+    assert "'nope' is unknown" in error.message
+    assert "openai, openrouter" in error.message
+    assert "anthropic" in error.message
+    assert "pip install" not in error.hint
+    assert "langchain-nope" not in f"{error.message} {error.hint}"
+
+
+def test_a_known_provider_without_langchain_names_its_real_package(no_langchain):
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("azure-openai:gpt-4o")
+
+    assert caught.value.hint == (
+        "Install it with: pip install 'membrane-pusher[models]' langchain-openai"
+    )
+
+
+def test_an_unknown_provider_is_checked_against_langchains_own_list(monkeypatch):
+    # Arrange
+    calls = listing_langchain(monkeypatch, _BUILTIN_PROVIDERS=BUILTIN_PROVIDERS)
+
+    # Act
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model("anthropic:claude")
+
+    # Assert: anthropic is in our list, but not in this langchain's
+    assert caught.value.message.endswith(
+        "the known providers are: azure_openai, nvidia, openai."
+    )
+    assert "pip install" not in caught.value.hint
+    assert calls == []
+
+
+def test_a_provider_in_the_older_list_is_accepted(monkeypatch):
+    calls = listing_langchain(monkeypatch, _SUPPORTED_PROVIDERS={"openai", "groq"})
+
+    model = load_chat_model("groq:llama")
+
+    assert isinstance(model, GenericFakeChatModel)
+    assert calls == [("llama", "groq", {})]
+
+
+@pytest.mark.parametrize(
+    ("spec", "package"),
+    [
+        ("azure_openai:gpt-4o", "langchain-openai"),
+        ("nvidia:x", "langchain-nvidia-ai-endpoints"),
+    ],
+)
+def test_a_missing_package_of_a_known_provider_is_the_listed_one(
+    monkeypatch, spec, package
+):
+    listing_langchain(monkeypatch, _BUILTIN_PROVIDERS=BUILTIN_PROVIDERS)
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_chat_model(spec)
+
+    assert caught.value.hint == (
+        f"Install it with: pip install 'membrane-pusher[models]' {package}"
+    )
+
+
+def test_the_cli_names_an_unknown_provider_without_an_install_line(
+    no_langchain, capsys
+):
+    code = run(["agent", "hi", "--model", "nope:x", "--json"])
+
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert code == 6
+    assert "'nope' is unknown" in error["message"]
+    assert "langchain-nope" not in error["hint"]

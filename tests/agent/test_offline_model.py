@@ -350,3 +350,24 @@ def test_the_real_model_calls_a_tool_in_an_agent_turn():
     assert turn.calls[0].status in {"ok", "error"}
     assert turn.answer
     assert elapsed < 30
+
+
+def test_messages_ending_in_a_period_are_joined_without_doubling_it():
+    # Arrange
+    model = canned()
+    refused = {"error": {"type": "confirmation_denied", "message": "Not sent."}}
+    messages = [
+        HumanMessage("send twice"),
+        ToolMessage(
+            json.dumps(refused), tool_call_id="c1", name="kick", status="error"
+        ),
+        ToolMessage('{"sent":"deploys"}', tool_call_id="c2", name="send_event"),
+    ]
+
+    # Act
+    reply = model.invoke(messages)
+
+    # Assert
+    assert reply.text == (
+        'kick failed: Not sent; send_event succeeded: {"sent":"deploys"}.'
+    )

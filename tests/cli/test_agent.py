@@ -59,8 +59,9 @@ def test_destructive_call_is_refused_without_terminal_or_yes(
     # act
     outcome = invoke(["agent", "Kick u1", "--json"])
 
-    # assert: the model is told how the person could allow it
-    assert outcome.exit_code == 0
+    # assert: the model is told how the person could allow it; nothing was done
+    assert outcome.exit_code == 1
+    assert outcome.json()["ok"] is False
     [call] = outcome.json()["calls"]
     assert call["status"] == "refused"
     assert "--yes" in call["content"]

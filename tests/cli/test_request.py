@@ -112,3 +112,16 @@ def test_dry_run_argv_is_the_argv_a_real_run_gives_membrane(invoke, app_env, arg
     assert shown[: len(program)] == program
     [recorded] = app_env.calls("request")
     assert shown[len(program) :] == recorded["argv"]
+
+
+@pytest.mark.parametrize("path", ["/channels/..%2f", "/channels/%2e%2e/"])
+def test_a_refused_path_is_never_answered_with_a_refused_path(invoke, app_env, path):
+    # Act
+    outcome = invoke(["request", path, "--json"])
+
+    # Assert
+    assert outcome.exit_code == 2
+    problems = outcome.json()["error"]["problems"]
+    assert "path: no Pusher endpoint ends with '/'" in problems
+    assert not any('use "/channels/' in line for line in problems), problems
+    assert not app_env.calls("request")

@@ -243,6 +243,32 @@ def test_the_environments_app_id_is_ignored_on_the_sandbox_and_said_so(
     assert "the sandbox's app is 12345" in outcome.stderr
 
 
+@pytest.mark.parametrize("flag", ["--json", "-q"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["request", "/channels"],
+        ["call", "pusher_list_channels", "--input", "{}"],
+        ["tools", "--format", "openai", "--strict"],
+        ["doctor"],
+    ],
+    ids=["request", "call", "tools-strict", "doctor"],
+)
+def test_json_and_quiet_keep_the_sandbox_notes_off_stderr(
+    invoke, throwaway_sandbox, monkeypatch, command, flag
+):
+    # Arrange: both notes would be shown without the flag
+    monkeypatch.setenv("PUSHER_APP_ID", "999")
+
+    # Act
+    outcome = invoke([*command, "--sandbox", flag])
+
+    # Assert
+    assert outcome.exit_code == 0, outcome.stdout
+    assert outcome.stderr == ""
+    assert [box.stopped for box in throwaway_sandbox] == [True]
+
+
 # --- the demo's report for people, from real runs on soketi ----------------------
 
 

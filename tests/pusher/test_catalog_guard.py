@@ -1,4 +1,4 @@
-"""Catalog actions never send data to `private-encrypted-` channels."""
+"""Catalog actions follow Pusher's rules: no encrypted channels, valid fields."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import json
 
 import pytest
 
-from membrane_pusher.pusher.catalog_guard import encrypted_channel_paths
+from membrane_pusher.membrane.models import Action
+from membrane_pusher.pusher.catalog_guard import (
+    catalog_argument_check,
+    encrypted_channel_paths,
+)
 from membrane_pusher.pusher.toolkit import PusherToolkit
+from membrane_pusher.tools.action_tool import action_tool
 
 ENCRYPTED = "private-encrypted-room"
 INTENTS = ("trigger an event", "get channel information")
@@ -147,7 +152,7 @@ def test_catalog_calls_on_other_channels_still_run(standin, key, args):
     assert run["input"] == args
 
 
-def test_catalog_actions_that_only_read_are_not_checked(standin):
+def test_catalog_actions_that_only_read_may_name_encrypted_channels(standin):
     # Arrange
     workspace = standin.read()
     for action in workspace["actions"]:
@@ -189,3 +194,250 @@ def test_the_built_in_trigger_is_still_the_way_to_publish(standin):
     assert message.status == "error"
     assert "PUSHER_ENCRYPTION_MASTER_KEY_BASE64" in message.content
     assert standin.calls() == []
+
+
+# --- Pusher's rules on catalog arguments ------------------------------------------
+
+LOOSE = "publish-anything"
+"""A catalog action whose schema takes any object, so only the guard decides."""
+
+WIDE_DATA = "é" * 6000  # 6,000 characters but 12,000 bytes of UTF-8
+
+
+def loose_action():
+    return {
+        "id": "act_loose",
+        "key": LOOSE,
+        "name": "Publish Anything",
+        "type": "connector-operation",
+        "state": "READY",
+        "integrationKey": "pusher",
+        "inputSchema": {"type": "object"},
+    }
+
+
+def tool_for(standin, key, *, action_type=None):
+    """Build the catalog tool of one workspace action, with the toolkit's check."""
+    workspace = standin.read()
+    if key == LOOSE and not any(a["key"] == LOOSE for a in workspace["actions"]):
+        workspace["actions"].append(loose_action())
+    record = next(a for a in workspace["actions"] if a["key"] == key)
+    if action_type is not None:
+        record["type"] = action_type
+    standin.write(workspace)
+    action = Action.model_validate(record)
+    return action_tool(
+        action,
+        standin.client(),
+        "con_pusher_sandbox",
+        argument_check=catalog_argument_check(action),
+    )
+
+
+RULE_REFUSALS = {
+    "client-event-name": (
+        "trigger-event",
+        {"channels": ["deploys"], "name": "client-e", "data": "x"},
+        "name: 'client-' events are client events",
+    ),
+    "data-over-10240-bytes": (
+        "trigger-event",
+        {"channels": ["deploys"], "name": "e", "data": WIDE_DATA},
+        "data: payload too large: 12000 > 10240 bytes",
+    ),
+    "list-user-count-without-presence-prefix": (
+        "list-channels",
+        {"filter_by_prefix": "private-", "info": "user_count"},
+        "info: 'user_count' on the channel list needs prefix 'presence-'",
+    ),
+    "subscription-count-on-presence": (
+        "get-channel-info",
+        {"channel": "presence-room", "info": ["subscription_count"]},
+        "info: 'subscription_count' is not available on presence channels",
+    ),
+    "trigger-user-count-on-public": (
+        "trigger-event",
+        {"channels": ["deploys"], "name": "e", "data": "x", "info": ["user_count"]},
+        "info: 'user_count' is only for presence channels",
+    ),
+    "batch-protocol-event": (
+        "trigger-batch-events",
+        {"batch": [{"channel": "a", "name": "pusher:ping", "data": "x"}]},
+        "batch[0].name: 'pusher:' and 'pusher_internal:' event names are reserved",
+    ),
+    "batch-info-text": (
+        "trigger-batch-events",
+        {"batch": [{"channel": "a", "name": "e", "data": "x", "info": "user_count"}]},
+        "batch[0].info: 'user_count' is only for presence channels",
+    ),
+    "channel-characters": (
+        LOOSE,
+        {"channel": "bad channel!", "event": "e"},
+        'channel: channel name "bad channel!" has characters',
+    ),
+    "channel-length": (
+        LOOSE,
+        {"channel": "c" * 165},
+        "channel: channel name is 165 characters",
+    ),
+    "server-to-user-channel": (
+        LOOSE,
+        {"channels": ["#server-to-user-u1"], "event": "e"},
+        "channels[0]: a channel name starting with '#server-to-user-' is reserved",
+    ),
+    "more-than-100-channels": (
+        LOOSE,
+        {"channels": [f"c{n}" for n in range(101)], "event": "e"},
+        "channels: 101 channels given; Pusher allows at most 100",
+    ),
+    "event-name-length": (
+        LOOSE,
+        {"event_name": "e" * 201},
+        "event_name: event name is 201 characters",
+    ),
+    "camel-case-event-name": (
+        LOOSE,
+        {"eventName": "pusher:subscribe"},
+        "eventName: 'pusher:' and 'pusher_internal:' event names are reserved",
+    ),
+    "event-name-control-character": (
+        LOOSE,
+        {"event": "line\nbreak"},
+        "event: event names may not contain control characters (U+000A",
+    ),
+    "socket-id": (
+        LOOSE,
+        {"channel": "a", "event": "e", "socket_id": "abc"},
+        'socket_id: socket_id "abc" is not a Pusher socket id',
+    ),
+    "json-data-over-the-limit": (
+        LOOSE,
+        {"channel": "a", "event": "e", "data": {"text": "x" * 10_300}},
+        "data: payload too large: 10311 > 10240 bytes",
+    ),
+    "user-count-with-a-plain-prefix": (
+        LOOSE,
+        {"prefix": "private-", "info": ["user_count"]},
+        "info: 'user_count' on the channel list needs prefix 'presence-'",
+    ),
+    "nested-event": (
+        LOOSE,
+        {"target": {"channels": ["a"], "name": "client-x"}},
+        "target.name: 'client-' events are client events",
+    ),
+}
+
+RULE_PASSES = {
+    "name-without-a-channel": {"name": "client-x", "data": WIDE_DATA},
+    "event-object": {"event": {"kind": "deploy", "at": "noon"}},
+    "data-is-opaque": {
+        "channel": "a",
+        "event": "e",
+        "data": {"channel": "not a channel!", "name": "client-x"},
+    },
+    "info-without-channel-or-prefix": {"info": "user_count"},
+    "channel-objects": {"channels": [{"id": 1}], "name": "client-x"},
+    "comma-separated-channels": {"channels": "a,b", "name": "e"},
+    "valid-event": {
+        "channels": ["presence-a", "presence-b"],
+        "name": "e",
+        "data": "x" * 10_240,
+        "socket_id": "123.456",
+        "info": ["user_count"],
+    },
+    "presence-prefix": {"filter_by_prefix": "presence-", "info": "user_count"},
+    "prefix-alone": {"prefix": "private-"},
+    "number-channel": {"channel": 5, "name": "client-x"},
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "args", "problem"), RULE_REFUSALS.values(), ids=RULE_REFUSALS.keys()
+)
+def test_catalog_calls_breaking_pushers_rules_start_no_process(
+    standin, key, args, problem
+):
+    # Arrange
+    tool = tool_for(standin, key)
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(tool_call(tool, args))
+
+    # Assert
+    assert message.status == "error"
+    error = json.loads(message.content)["error"]
+    assert error["type"] == "invalid_arguments"
+    assert any(line.startswith(problem) for line in error["problems"]), error
+    assert "encrypt" not in error["hint"]
+    assert standin.calls() == []
+
+
+@pytest.mark.parametrize("args", RULE_PASSES.values(), ids=RULE_PASSES.keys())
+def test_catalog_arguments_of_unknown_shape_pass_through(standin, args):
+    # Arrange
+    tool = tool_for(standin, LOOSE)
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(tool_call(tool, args))
+
+    # Assert
+    assert message.status == "success", message.content
+    (run,) = standin.calls("action run")
+    assert run["input"] == args
+
+
+def test_every_broken_rule_is_named_at_once(standin):
+    # Arrange
+    tool = tool_for(standin, "trigger-event")
+    args = {
+        "channels": ["deploys", ENCRYPTED],
+        "name": "client-e",
+        "data": WIDE_DATA,
+    }
+
+    # Act
+    message = tool.invoke(tool_call(tool, args))
+
+    # Assert
+    error = json.loads(message.content)["error"]
+    paths = [line.split(":", 1)[0] for line in error["problems"]]
+    assert paths[0] == "channels[1]"
+    assert {"channels", "name", "data"} <= set(paths)
+    assert "pusher_trigger_event" in error["hint"]
+
+
+def test_reading_actions_get_the_info_rules(standin):
+    # Arrange
+    tool = tool_for(standin, "list-channels", action_type="list-data-records")
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(
+        tool_call(tool, {"filter_by_prefix": "private-", "info": "user_count"})
+    )
+
+    # Assert
+    assert message.status == "error"
+    (problem,) = json.loads(message.content)["error"]["problems"]
+    assert problem.startswith("info: 'user_count' on the channel list")
+    assert standin.calls() == []
+
+
+def test_reading_actions_keep_only_the_info_rules(standin):
+    # Arrange: a read may name any channel, even an encrypted one or an odd name
+    tool = tool_for(standin, "get-channel-info", action_type="find-data-record-by-id")
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(
+        tool_call(tool, {"channel": "presence-a", "info": ["subscription_count"]})
+    )
+    allowed = tool.invoke(tool_call(tool, {"channel": f"{ENCRYPTED}.."}))
+
+    # Assert
+    assert message.status == "error"
+    assert "subscription_count" in message.content
+    assert allowed.status == "success", allowed.content
+    assert len(standin.calls("action run")) == 1

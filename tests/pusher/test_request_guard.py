@@ -247,3 +247,38 @@ def test_the_path_named_in_the_refusal_passes_the_guard(method, path, right):
 
     # Assert
     assert problems == [], path
+
+
+# Without its trailing '/', a path may still be refused for another reason:
+# then only the rule is given, never a path the guard itself refuses.
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/channels/..%2f",
+        "/channels/%2e%2e/",
+        "/channels/..;x/",
+        "/channels/a b/",
+        "/channels/%u002e/",
+    ],
+)
+def test_a_trailing_slash_suggests_no_path_the_guard_refuses(path):
+    # Act
+    problems = raw_request_problems({"method": "GET", "path": path})
+
+    # Assert
+    slash = [line for line in problems if "ends with '/'" in line]
+    assert slash == ["path: no Pusher endpoint ends with '/'"], problems
+    assert len(problems) > 1
+
+
+@pytest.mark.parametrize(
+    ("path", "right"),
+    [("/channels/x/", "/channels/x"), ("/channels/x%2F%2f", "/channels/x")],
+)
+def test_a_trailing_slash_suggests_the_path_when_it_passes(path, right):
+    # Act
+    problems = raw_request_problems({"method": "GET", "path": path})
+
+    # Assert
+    assert f"path: no Pusher endpoint ends with '/'; use \"{right}\"" in problems
+    assert raw_request_problems({"method": "GET", "path": right}) == []

@@ -80,3 +80,20 @@ def test_repair_inside_union():
 
     assert repaired == {"change": {"a": 1}}
     assert notes == ['change: the string "{\\"a\\": 1}" was read as JSON object']
+
+
+def test_numbers_too_long_or_too_large_to_read_are_not_repaired():
+    validator = ArgumentValidator(SCHEMA)
+
+    assert repair_arguments({"count": "9" * 5000}, validator) is None
+    assert repair_arguments({"ratio": "9" * 5000}, validator) is None
+    assert repair_arguments({"ratio": "1e400"}, validator) is None
+
+
+def test_long_integer_text_for_a_number_is_read_exactly():
+    repaired = repair_arguments(
+        {"ratio": "12345678901234567891"}, ArgumentValidator(SCHEMA)
+    )
+
+    assert repaired is not None
+    assert repaired[0] == {"ratio": 12345678901234567891}

@@ -159,3 +159,49 @@ def test_strict_loading_keeps_ordinary_json():
     assert loads_strict('{"a": [1, 2.5, "é", null, {"b": true}]}') == {
         "a": [1, 2.5, "é", None, {"b": True}]
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(None, "null"), ([1], "an array"), (5, "a number"), (True, "a boolean")],
+)
+def test_non_object_input_is_a_tool_error_not_a_crash(value, kind):
+    client = FakeClient()
+    tool = _action_tool(client)
+
+    content = tool.invoke(value)
+
+    error = json.loads(content)["error"]
+    assert error["type"] == "invalid_arguments"
+    assert error["problems"] == [f"$: expected a JSON object of arguments, got {kind}"]
+    assert client.calls == []
+
+
+async def test_non_object_input_is_the_same_error_async():
+    client = FakeClient()
+    tool = _action_tool(client)
+
+    sync_content = tool.invoke(None)
+    async_content = await tool.ainvoke(None)
+
+    assert async_content == sync_content
+    assert client.calls == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"event": "a", "event": "b"}', 'duplicate key "event"'),
+        ('{"event": ' + "9" * 5000 + "}", "more than 4,300 digits"),
+        ("[1, 2]", "got JSON text holding an array"),
+        ("hello", "got text that is not JSON"),
+    ],
+)
+def test_string_input_is_read_as_strict_json(text, expected):
+    client = FakeClient()
+    tool = _action_tool(client)
+
+    content = tool.invoke(text)
+
+    assert expected in json.loads(content)["error"]["problems"][0]
+    assert client.calls == []

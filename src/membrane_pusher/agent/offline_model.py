@@ -320,7 +320,20 @@ def _summarise_results(results: Sequence[ToolMessage]) -> str:
             parts.append(f"{name} failed: {_error_message(result.text)}")
         else:
             parts.append(f"{name} succeeded: {result.text[:200]}")
-    return "; ".join(parts) + "."
+    return _as_sentence(parts)
+
+
+def _as_sentence(parts: Sequence[str]) -> str:
+    """Join clauses with "; " and end with one period.
+
+    A clause's own closing periods are dropped first, so an error message
+    that ends a sentence never gives "..", nor ".;" before the next clause.
+    """
+    clauses = [" ".join(part.split()).rstrip(".") for part in parts]
+    text = "; ".join(clause for clause in clauses if clause)
+    if text.endswith(("?", "!", "…")):
+        return text
+    return text + "."
 
 
 def _error_message(content: str) -> str:

@@ -38,10 +38,12 @@ class ToolCallRecord:
 
     Attributes:
         name: The tool name the model used.
-        args: The arguments as the model sent them.
+        args: The arguments as the model sent them (empty when they were
+            not valid JSON; `content` then quotes them).
         call_id: The model's id of the call.
         status: `pending` (not run yet), `ok`, `error` (the tool reported a
-            failure), `refused` (a destructive call was not confirmed) or
+            failure, or the arguments were not valid JSON and it never ran),
+            `refused` (a destructive call was not confirmed) or
             `unknown_tool`.
         content: What the model was shown (compact JSON for our tools).
         artifact: The tool's artifact (the whole result), when it has one.

@@ -6,6 +6,9 @@ instruction, runs every tool call the model asks for through the tool itself
 (`tool.invoke(tool_call)`, so validation, confirmation, error shaping and
 artifacts are the tool's own), hands each result back as a `ToolMessage`, and
 stops at the first answer without tool calls or after `max_steps` model calls.
+A call whose arguments were not valid JSON (`AIMessage.invalid_tool_calls`)
+is not run: it is answered with an error the model can act on, and recorded
+as an `error` (`agent.invalid_calls`).
 
 With more than `SELECTION_THRESHOLD` catalog actions, the model first picks
 the ones the request needs (`agent.tool_selection`), and only those are bound.
@@ -39,6 +42,10 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
+from membrane_pusher.agent.invalid_calls import (
+    answer_invalid_call,
+    invalid_call_record,
+)
 from membrane_pusher.agent.model_errors import call_failure
 from membrane_pusher.agent.prompting import operator_system_prompt
 from membrane_pusher.agent.records import (
@@ -135,6 +142,7 @@ def run_agent_turn(
             message = _run_sync(by_name.get(record.name), tool_call, record)
             turn.messages.append(message)
             _finish_record(turn, record, on_event)
+        _answer_invalid_calls(turn, reply, on_event)
     return _stop_at_limit(turn, max_steps)
 
 
@@ -174,6 +182,7 @@ async def arun_agent_turn(
             message = await _run_async(by_name.get(record.name), tool_call, record)
             turn.messages.append(message)
             _finish_record(turn, record, on_event)
+        _answer_invalid_calls(turn, reply, on_event)
     return _stop_at_limit(turn, max_steps)
 
 
@@ -271,7 +280,7 @@ def _take_reply(
     """Record the model's reply; return True when it is the final answer."""
     turn.messages.append(reply)
     _emit(on_event, AgentEvent("model_reply", text=reply.text))
-    if reply.tool_calls:
+    if reply.tool_calls or reply.invalid_tool_calls:
         return False
     turn.answer = reply.text
     turn.stop_reason = "answer"
@@ -287,6 +296,17 @@ def _new_record(tool_call: ToolCall, on_event: EventCallback | None) -> ToolCall
     )
     _emit(on_event, AgentEvent("tool_call", record=record))
     return record
+
+
+def _answer_invalid_calls(
+    turn: AgentTurn, reply: AIMessage, on_event: EventCallback | None
+) -> None:
+    """Answer each call whose arguments were not JSON with an error, unrun."""
+    for invalid_call in reply.invalid_tool_calls:
+        record = invalid_call_record(invalid_call)
+        _emit(on_event, AgentEvent("tool_call", record=record))
+        turn.messages.append(answer_invalid_call(invalid_call, record))
+        _finish_record(turn, record, on_event)
 
 
 def _run_sync(

@@ -28,12 +28,14 @@ MAX_INPUT_HELP = "At most 1 MiB."
 _BOM = "\ufeff"
 
 
-def parse_json_object(text: str, option: str) -> dict[str, Any]:
+def parse_json_object(text: str, option: str, *, holds: str = "") -> dict[str, Any]:
     """Read a JSON object given inline, as `@file`, or as `-` (stdin).
 
     Args:
         text: The option's value.
         option: The option's name, for messages (`--input`).
+        holds: What the object holds, for the message when another JSON
+            value was given (`the tool's arguments`).
 
     Returns:
         The parsed object.
@@ -66,9 +68,27 @@ def parse_json_object(text: str, option: str) -> dict[str, Any]:
         raise click.UsageError(message) from None
 
     if not isinstance(value, dict):
-        message = f"{option}: expected a JSON object, got {type(value).__name__}"
-        raise click.UsageError(message)
+        raise click.UsageError(_not_an_object_message(value, option, holds))
     return value
+
+
+def _not_an_object_message(value: Any, option: str, holds: str) -> str:
+    """Say that an object was expected, naming the JSON value that came."""
+    wanted = f"a JSON object of {holds}" if holds else "a JSON object"
+    return f"{option} must be {wanted}, such as {{}}; got {_json_kind(value)}"
+
+
+def _json_kind(value: Any) -> str:
+    """Name a parsed JSON value as JSON does: null, true, a number, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return "a string"
+    return "an array"
 
 
 def _empty_message(text: str, option: str) -> str:

@@ -104,6 +104,7 @@ def target_options(function: F) -> F:
             click.option(
                 "--app-id",
                 metavar="ID",
+                callback=_check_app_id_given,
                 help="The Pusher app id (env MEMBRANE_PUSHER_APP_ID or PUSHER_APP_ID).",
             ),
             click.option(
@@ -116,6 +117,24 @@ def target_options(function: F) -> F:
     ):
         decorated = decorator(decorated)
     return decorated  # type: ignore[no-any-return]
+
+
+def _check_app_id_given(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    """Refuse an empty `--app-id`, which would otherwise read as not given.
+
+    Only emptiness is a usage error here: the id's form is checked where it
+    is used (`resolve_app_id`), as for an id from the environment.
+    """
+    if value is None or value.strip():
+        return value
+    message = (
+        "must be a non-empty app id (Pusher's app ids are digits, such as "
+        "1234567); leave the option out to use PUSHER_APP_ID (or, with "
+        "--sandbox, the sandbox's app)"
+    )
+    raise click.BadParameter(message)
 
 
 def find_connection(client: MembraneClient, connection_id: str | None) -> Connection:

@@ -4,10 +4,15 @@ The CLI's failure text is not documented, so these patterns match only
 wording that cannot come from elsewhere: Membrane's own lines ("Not logged
 in", "Connection ID is not ready", `CLIENT_ACTION_REQUIRED`), npm's own error
 lines when the CLI runs through `npx`, and network, server and rate-limit
-wording (the only failures worth retrying). Commands whose output may quote
-another app's answer (a run, a proxied request) are held to narrower
-patterns, so an upstream "401 Unauthorized" or "not found" never passes for
-Membrane's. `parsing` decides which error each finding becomes.
+wording (the only failures worth retrying).
+
+Membrane's lines count only where the CLI puts them: at the start of a line,
+after an optional "Error:" label, never inside a longer message. Commands
+whose output may quote another app's answer (a run, a proxied request) are
+held tighter still: only their headline, the first line that is not a
+notice, is read, so an upstream "401 Unauthorized", "not found" or a quoted
+"Not logged in" deeper in the text never passes for Membrane's. `parsing`
+decides which error each finding becomes.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import NamedTuple
 
 __all__ = [
     "NotReady",
+    "headline",
     "names_lost_login",
     "names_missing_object",
     "names_npm_failure",
@@ -24,21 +30,47 @@ __all__ = [
     "not_ready_in",
 ]
 
-# Membrane's own wording, at the start of a line ("Error: Not logged in.") or
-# its login command; an upstream "401 Unauthorized" is not a lost login.
+# Where Membrane's own wording may stand: the start of a line, after blanks,
+# a failure mark and an optional "Error:" label.
+_LINE_START = r"^[^\S\n]*(?:[\u2716\u2717\u00d7!][^\S\n]*)?(?:error:[^\S\n]*)?"
+# Membrane's words for a missing login ("Error: Not logged in.", "Please run
+# `membrane login --tenant`"), only as the start of a line: an action error
+# that quotes them ("field 'login' is required", "data: not logged in") is
+# the action's failure, not a broken set-up.
 _NOT_LOGGED_IN = re.compile(
-    r"^[^\S\n]*(?:error:\s*)?(?:you are\s+)?not logged in\b|`?membrane login\b",
+    _LINE_START
+    + r"(?:(?:you\s+are|you're)\s+)?not\s+logged\s+in\b|"
+    + _LINE_START
+    + r"(?:please\s+)?(?:run|use)\s+`?membrane\s+login\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # A refused login, from a command that talks to Membrane's API only: there a
-# 401 is Membrane's own answer ("run `membrane login --tenant` again").
-_UNAUTHORIZED = re.compile(r"\b401\b|\bunauthori[sz]ed\b", re.IGNORECASE)
-# Membrane's state name, or its "Connection ID is not ready" line.
+# 401 is Membrane's own answer ("run `membrane login --tenant` again"). It
+# still has to lead a line: "Unauthorized", "401", or the HTTP client's
+# "Request failed with status code 401".
+_UNAUTHORIZED = re.compile(
+    _LINE_START + r"(?:(?:HTTP[^\S\n]*)?401\b|unauthori[sz]ed\b|"
+    r"request\s+failed\s+with\s+status(?:\s+code)?\s+401\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Membrane's "Connection ID is not ready" line, or a line that gives a
+# connection's state as CLIENT_ACTION_REQUIRED ("Connection con_1 state:
+# CLIENT_ACTION_REQUIRED", or the state name alone).
+_CONNECTION_ID = r"(?!(?i:is|in|state)\b)[\w.:-]{0,199}[\w.-]"
 _NOT_READY = re.compile(
-    r"\bCLIENT_ACTION_REQUIRED\b|"
-    r"^[^\S\n]*(?i:error:\s*)?(?i:connection)\s+(?:(?P<id>[\w.:-]{1,200})\s+)?"
-    r"(?i:is\s+not\s+ready)\b",
+    r"(?i:" + _LINE_START + r")(?:"
+    r"(?i:connection)\s+(?:(?P<id>" + _CONNECTION_ID + r")\s+)?"
+    r"(?i:is\s+not\s+ready)\b|"
+    r"(?:(?i:connection)(?:[^\S\n]+(?P<state_id>" + _CONNECTION_ID + r"))?:?"
+    r"[^\S\n]+(?i:(?:is[^\S\n]+)?(?:in[^\S\n]+)?(?:state[^\S\n]*[:=]?[^\S\n]*)?)"
+    r"\(?)?CLIENT_ACTION_REQUIRED\b)",
     re.MULTILINE,
+)
+# Lines that Node, npm or an update check print ahead of a CLI's message.
+_NOTICE_LINE = re.compile(
+    r"^\s*(?:\(node:\d+\)|\(use `node\b|npm (?:warn|notice)\b|warning:|"
+    r"update available\b|[╭╮╰╯│─┌┐└┘])",
+    re.IGNORECASE,
 )
 _NOT_FOUND = re.compile(r"not found|does not exist|no such", re.IGNORECASE)
 # For commands that may quote another app: only Membrane's own objects.
@@ -90,20 +122,43 @@ def names_lost_login(text: str, *, upstream: bool) -> bool:
     Args:
         text: The call's stderr and stdout.
         upstream: Whether the command may quote another app's answer; then
-            only Membrane's own wording counts, never a bare 401.
+            only the headline (see `headline`) counts, and only Membrane's
+            own wording, never a bare 401.
     """
-    return bool(_NOT_LOGGED_IN.search(text)) or (
-        not upstream and bool(_UNAUTHORIZED.search(text))
-    )
+    if upstream:
+        return bool(_NOT_LOGGED_IN.match(headline(text)))
+    return bool(_NOT_LOGGED_IN.search(text) or _UNAUTHORIZED.search(text))
 
 
-def not_ready_in(text: str) -> NotReady | None:
-    """Find Membrane's word that a connection is not ready, if the text has it."""
-    found = _NOT_READY.search(text)
+def not_ready_in(text: str, *, upstream: bool = False) -> NotReady | None:
+    """Find Membrane's word that a connection is not ready, if the text has it.
+
+    Args:
+        text: The call's stderr and stdout.
+        upstream: Whether the command may quote another app's answer; then
+            only the headline counts.
+
+    Returns:
+        What the text says, or None when it says nothing of the kind.
+    """
+    found = _NOT_READY.match(headline(text)) if upstream else _NOT_READY.search(text)
     if found is None:
         return None
     url = _URL.search(text)
-    return NotReady(found.group("id"), url.group(0) if url else None)
+    connection_id = found.group("id") or found.group("state_id")
+    return NotReady(connection_id, url.group(0) if url else None)
+
+
+def headline(text: str) -> str:
+    """Return the first line of the text that is not a notice or blank.
+
+    A failed call's own message comes first; what follows may be the data of
+    another app that the message quotes.
+    """
+    for line in text.splitlines():
+        if line.strip() and not _NOTICE_LINE.match(line):
+            return line
+    return ""
 
 
 def names_missing_object(text: str, *, upstream: bool) -> bool:

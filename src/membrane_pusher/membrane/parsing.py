@@ -9,10 +9,12 @@ order, each step only when the previous one says nothing:
 3. a JSON error body on stdout;
 4. a JSON error body on stderr;
 5. the text on stderr, matched against Membrane's own wording ("Not logged
-   in", "Connection ID is not ready", `CLIENT_ACTION_REQUIRED`), so that an
-   upstream app's message quoted by a run or a request ("401 Unauthorized",
-   "client disconnected") never passes for a broken set-up; a 401 counts as
-   a lost login only for commands that talk to Membrane's API alone;
+   in", "Connection ID is not ready", `CLIENT_ACTION_REQUIRED`) at the start
+   of a line, and for a run or a request at the start of the headline only,
+   so that an upstream app's message quoted by one ("401 Unauthorized",
+   "client disconnected", "field 'login' is required") never passes for a
+   broken set-up; a 401 counts as a lost login only for commands that talk
+   to Membrane's API alone;
 6. network, server and rate-limit wording: the only failures worth retrying
    (reads only; the client decides);
 7. anything else is a plain `CommandFailedError`, not retried.
@@ -277,7 +279,7 @@ def _from_text(call: CompletedCall, label: str) -> MembranePusherError | None:
     if failure_text.names_lost_login(text, upstream=upstream):
         return NotLoggedInError("The Membrane CLI is not logged in.", hint=LOGIN_HINT)
 
-    not_ready = failure_text.not_ready_in(text)
+    not_ready = failure_text.not_ready_in(text, upstream=upstream)
     if not_ready is not None:
         return connection_not_ready(not_ready.connection_id, "not ready", not_ready.url)
 

@@ -19,12 +19,10 @@ client's, which knows what the call was about and how it ended.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import re
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -38,6 +36,12 @@ from membrane_pusher.errors import (
 )
 from membrane_pusher.json_text import format_path
 from membrane_pusher.membrane.slots import Slots
+from membrane_pusher.membrane.stopping import (
+    drain,
+    finish_spawn,
+    kill_group,
+    stop_async,
+)
 from membrane_pusher.redaction import redact_argv
 
 if TYPE_CHECKING:
@@ -60,9 +64,6 @@ MAX_ARG_BYTES = 128 * 1024 - 1
 # The whole argv shares ARG_MAX (often 2 MiB) with the environment; stay well
 # below it so a large environment cannot push a call over the limit.
 MAX_ARGV_BYTES = 1024 * 1024
-
-# How long to wait for pipes to drain after the process group was killed.
-_DRAIN_SECONDS = 2.0
 
 # Options whose value is JSON: a bad character there is named by its JSON path.
 _JSON_OPTIONS = {"--input=": "", "--data=": "body"}
@@ -245,12 +246,12 @@ class ProcessRunner:
             try:
                 stdout, stderr = process.communicate(timeout=time_limit)
             except subprocess.TimeoutExpired:
-                _kill_group(process.pid)
-                _drain(process)
+                kill_group(process.pid)
+                drain(process)
                 raise _timeout_error(label, time_limit) from None
             except BaseException:
-                _kill_group(process.pid)
-                _drain(process)
+                kill_group(process.pid)
+                drain(process)
                 raise
 
         return _completed(argv, started, process.returncode, stdout, stderr)
@@ -282,30 +283,51 @@ class ProcessRunner:
 
         async with self.slots.ahold():
             started = time.monotonic()
-            try:
-                process = await asyncio.create_subprocess_exec(
-                    *argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    start_new_session=True,
-                    env=self.environment(),
-                )
-            except OSError as error:
-                raise _not_startable(argv, error) from error
-
+            process = await self._aspawn(argv)
             try:
                 async with asyncio.timeout(time_limit):
                     stdout, stderr = await process.communicate()
             except TimeoutError:
-                await _akill(process)
+                await stop_async(process)
                 raise _timeout_error(label, time_limit) from None
             except BaseException:
-                await _akill(process)
+                await stop_async(process)
                 raise
 
         returncode = process.returncode if process.returncode is not None else -1
         return _completed(argv, started, returncode, stdout, stderr)
+
+    async def _aspawn(self, argv: Sequence[str]) -> asyncio.subprocess.Process:
+        """Start the process in a new session, even when cancelled meanwhile.
+
+        `create_subprocess_exec` forks first and connects the pipes after; a
+        cancellation in between would make asyncio kill the child alone and
+        leave its own children running. So the spawn runs shielded in a task
+        of its own: if the caller is cancelled, the spawn still finishes, and
+        then the whole new process group is killed and the child reaped.
+        """
+        spawning = asyncio.ensure_future(
+            asyncio.create_subprocess_exec(
+                *argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env=self.environment(),
+            )
+        )
+        try:
+            return await asyncio.shield(spawning)
+        except OSError as error:
+            raise _not_startable(argv, error) from error
+        except BaseException:
+            process = await finish_spawn(spawning)
+            if process is not None:
+                logger.debug(
+                    "call stopped while starting; killing group %d", process.pid
+                )
+                await stop_async(process)
+            raise
 
     def _spawn(self, argv: Sequence[str]) -> subprocess.Popen[bytes]:
         """Start the process in a new session, or explain why it cannot start."""
@@ -339,30 +361,6 @@ def _completed(
         stderr=stderr.decode("utf-8", errors="replace"),
         duration_ms=(time.monotonic() - started) * 1000,
     )
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the whole process group led by `pid` (already gone is fine)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-
-
-def _drain(process: subprocess.Popen[bytes]) -> None:
-    """Reap a killed process, giving up on pipes a stray process keeps open."""
-    try:
-        process.communicate(timeout=_DRAIN_SECONDS)
-    except subprocess.TimeoutExpired:
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
-        process.wait()
-
-
-async def _akill(process: asyncio.subprocess.Process) -> None:
-    """Kill the group of an asyncio process and reap it, even while cancelled."""
-    _kill_group(process.pid)
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.shield(process.wait())
 
 
 def _timeout_error(label: str, timeout: float) -> CLITimeoutError:

@@ -8,7 +8,8 @@ A raw request may reach any endpoint of the app's own API and nothing else:
   further is refused), no backslashes, no query string or fragment inside the
   path;
 * no trailing `/` (also percent-encoded): Pusher's endpoints have none, so the
-  server would answer 404; the refusal names the path without it;
+  server would answer 404; the refusal names the path without it when that
+  path passes this guard, and only gives the rule otherwise;
 * percent escapes are plain `%XX` of ASCII characters: `%u002e` (IIS style) and
   escapes of non-ASCII bytes (`%c0%ae`, an overlong UTF-8 dot) are refused;
 * no CR, LF, NUL or other control characters anywhere: method, path, query keys
@@ -149,12 +150,20 @@ def _path_problems(path: Any) -> list[str]:
 
 
 def _trailing_slash_problems(path: str, decoded: str) -> list[str]:
-    """Refuse a trailing `/`: no Pusher endpoint has one, so it would be a 404."""
+    """Refuse a trailing `/`: no Pusher endpoint has one, so it would be a 404.
+
+    The path without it is suggested only when this guard would accept it:
+    `/channels/..%2f` without its slash is `/channels/..`, refused as well, so
+    only the rule is given (the other lines say what else to fix).
+    """
     if not decoded.endswith("/"):
         return []
     right = _TRAILING_SLASHES.sub("", path)
     if not right.strip("/") or _decode_layers(right)[-1].endswith("/"):
         return ["path: no Pusher endpoint ends with '/'; remove the trailing '/'"]
+    # `right` ends in no slash in any layer, so checking it cannot come back here.
+    if _path_problems(right):
+        return ["path: no Pusher endpoint ends with '/'"]
     return [f"path: no Pusher endpoint ends with '/'; use {json.dumps(right)}"]
 
 

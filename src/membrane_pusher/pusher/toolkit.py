@@ -7,9 +7,10 @@ Building the tools:
    action lists and forgotten when a call on it says it is not READY);
 2. load the catalog actions of each intent, concurrently, de-duplicated and
    cached on disk per connection and intent (a warm build starts no process);
-3. convert them to tools with unique names that avoid the built-in names; a
-   catalog call naming a `private-encrypted-` channel is refused before any
-   process starts (Membrane cannot encrypt its data; see `catalog_guard`);
+3. convert them to tools with unique names that avoid the built-in names;
+   their arguments meet Pusher's rules where they name Pusher fields, and a
+   publishing call naming a `private-encrypted-` channel is refused (Membrane
+   cannot encrypt its data), all before any process starts (`catalog_guard`);
 4. add the built-in tools (`pusher_trigger_event`, ...), which send their
    requests through Membrane's proxy or, opt-in, signed HTTP (`direct`), and
    alone encrypt data for `private-encrypted-` channels.

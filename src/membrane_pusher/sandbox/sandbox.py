@@ -30,8 +30,6 @@ import asyncio
 import contextlib
 import logging
 import shutil
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from membrane_pusher.sandbox.install import (
@@ -44,6 +42,7 @@ from membrane_pusher.sandbox.interrupts import (
     signals_as_interrupts,
 )
 from membrane_pusher.sandbox.processes import LOOPBACK
+from membrane_pusher.sandbox.run_folders import make_run_folder, record_process
 from membrane_pusher.sandbox.soketi import (
     DEFAULT_APP_ID,
     DEFAULT_APP_KEY,
@@ -53,6 +52,7 @@ from membrane_pusher.sandbox.standin.defaults import PUSHER_CONNECTION_ID
 from membrane_pusher.sandbox.subscriber import PusherSubscriber
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from types import TracebackType
 
     from membrane_pusher.membrane.client import MembraneClient
@@ -66,6 +66,8 @@ logger = logging.getLogger(__name__)
 
 SANDBOX_CONNECTION_ID = PUSHER_CONNECTION_ID
 """The READY Pusher connection of the sandbox's stand-in workspace."""
+
+_RUN_FOLDER_PREFIX = "membrane-pusher-sandbox-"
 
 
 class Sandbox:
@@ -87,7 +89,8 @@ class Sandbox:
 
         Args:
             root: Folder for the workspace and the server's log; a temporary
-                folder (removed at stop) when omitted.
+                folder (removed at stop, or by a later start when this
+                process is killed) when omitted.
             install_dir: Where soketi is installed; `default_install_dir()`.
             install: Install soketi first when it is missing (runs `npm ci`).
             app_id: The numeric Pusher app id.
@@ -188,9 +191,11 @@ class Sandbox:
             if self.install:
                 install_soketi(self.install_dir)
             if self._root is None:
-                self._root = Path(tempfile.mkdtemp(prefix="membrane-pusher-sandbox-"))
+                self._root = make_run_folder(_RUN_FOLDER_PREFIX)
             self.server.run_dir = self._root / "soketi"
             self.server.start()
+            if self._own_root and self.server.pid is not None:
+                record_process(self._root, self.server.pid)
             self._workspace = self._write_workspace(self._root / "workspace")
         except BaseException:
             self.stop()

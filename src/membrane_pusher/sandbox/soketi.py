@@ -5,7 +5,10 @@ sets the variables that keep soketi off the network: without
 `SOKETI_CLUSTER_UNICAST_ADDRESSES` it broadcasts UDP to 255.255.255.255 every
 half second, and without the metrics host its metrics port listens on every
 interface. A JSON config file also binds the cluster's UDP socket to
-127.0.0.1 (soketi has no variable for that address). Installation lives in
+127.0.0.1 (soketi has no variable for that address); it and the log are
+owner-only files (0600) in an owner-only run folder (0700), and temporary run
+folders left by killed runs are removed at start
+(`membrane_pusher.sandbox.run_folders`). Installation lives in
 `membrane_pusher.sandbox.install`, ports and process stopping in
 `membrane_pusher.sandbox.processes`.
 
@@ -28,7 +31,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn, Self
@@ -45,6 +47,12 @@ from membrane_pusher.sandbox.install import (
 )
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.processes import LOOPBACK, free_ports, stop_owned
+from membrane_pusher.sandbox.run_folders import (
+    make_run_folder,
+    private_folder,
+    record_process,
+    write_private_file,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -67,6 +75,7 @@ PARENT_PID_ENV = "MEMBRANE_PUSHER_PARENT_PID"
 """Set for an attached server: the process whose end stops it."""
 
 _PARENT_WATCH = Path(__file__).with_name("server") / "parent-watch.cjs"
+_RUN_FOLDER_PREFIX = "membrane-pusher-soketi-"
 _LOG_TAIL_CHARS = 2000
 
 
@@ -240,13 +249,17 @@ class SoketiServer:
         return self
 
     def _prepare_run_dir(self) -> None:
-        """Create the run folder and the config file that pins the UDP address."""
+        """Create the run folder (0700) and the config file (0600) in it.
+
+        The config pins the cluster's UDP address. A temporary folder records
+        this process, and run folders left by killed runs are removed first.
+        """
         if self._run_dir is None:
-            self._run_dir = Path(tempfile.mkdtemp(prefix="membrane-pusher-soketi-"))
+            self._run_dir = make_run_folder(_RUN_FOLDER_PREFIX)
             self._own_run_dir = True
-        self._run_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self._run_dir)
         config = {"cluster.address": LOOPBACK}
-        (self._run_dir / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        write_private_file(self._run_dir / "config.json", json.dumps(config))
 
     def _launch(self, argv: list[str]) -> None:
         """Start the process with a clean `SOKETI_*` environment."""
@@ -258,7 +271,10 @@ class SoketiServer:
         logger.debug("starting soketi: %s", argv)
 
         # The log stays open in our process too; the child has its own copy.
-        self._log = (self._run_dir / "soketi.log").open("ab")
+        log_flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        self._log = os.fdopen(
+            os.open(self._run_dir / "soketi.log", log_flags, 0o600), "ab"
+        )
         self._process = subprocess.Popen(
             argv,
             cwd=self._run_dir,
@@ -268,6 +284,9 @@ class SoketiServer:
             stderr=subprocess.STDOUT,
             start_new_session=self.detached,
         )
+        if self._own_run_dir:
+            # A detached server outlives us: its folder is in use while it runs.
+            record_process(self._run_dir, self._process.pid)
 
     def _wait_ready(self, started: float) -> None:
         """Poll `GET /ready` until it answers, the process dies, or time runs out."""

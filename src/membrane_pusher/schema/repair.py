@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -111,14 +112,26 @@ def _convert(text: str, kinds: set[str]) -> tuple[Any, str] | None:
         kind = "array" if isinstance(value, list) else kind
         if kind in kinds:
             return value, f"JSON {kind}"
-    if "integer" in kinds and _INTEGER.match(text):
-        return int(text), "an integer"
+    if kinds & {"integer", "number"} and _INTEGER.match(text):
+        integer = _integer(text)
+        if integer is not None:
+            return integer, "an integer" if "integer" in kinds else "a number"
+        return None
     if "number" in kinds and _NUMBER.match(text):
         number = float(text)
-        return (int(number) if _INTEGER.match(text) else number), "a number"
+        # A string such as "1e400" reads as infinity, which JSON cannot carry.
+        return (number, "a number") if math.isfinite(number) else None
     if "boolean" in kinds and text in {"true", "false"}:
         return text == "true", "a boolean"
     return None
+
+
+def _integer(text: str) -> int | None:
+    """The integer a string of digits stands for, unless it is too long to read."""
+    try:
+        return int(text)
+    except ValueError:  # beyond the interpreter's digit limit for int()
+        return None
 
 
 def _flatten(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:

@@ -30,15 +30,16 @@ line always gives one.
 
 from __future__ import annotations
 
-import json
 import logging
 from abc import abstractmethod
+from collections.abc import Mapping
 from typing import Any, Literal, Self
 
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
+from membrane_pusher.json_text import JSONInputError, loads_strict
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 from membrane_pusher.tools.confirmation import (
@@ -167,10 +168,10 @@ class ValidatedTool(BaseTool):
         """Pass the whole argument object as one positional value."""
         del tool_call_id
         if isinstance(tool_input, str):
-            arguments = _parse_string_input(tool_input)
-        else:
-            arguments = dict(tool_input)
-        return (arguments,), {}
+            return (_parse_string_input(tool_input, self.name),), {}
+        if isinstance(tool_input, Mapping):
+            return (dict(tool_input),), {}
+        raise _not_an_object(f"got {_json_kind(tool_input)}", self.name)
 
     def prepare_arguments(self, arguments: Any) -> tuple[dict[str, Any], list[str]]:
         """Validate (and, in subclasses, repair) arguments before a call.
@@ -257,14 +258,36 @@ class ValidatedTool(BaseTool):
         """Run the call with validated arguments (async)."""
 
 
-def _parse_string_input(text: str) -> dict[str, Any]:
+def _parse_string_input(text: str, tool_name: str) -> dict[str, Any]:
     """Accept a JSON object given as a string, as some agents send it."""
     try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
+        value = loads_strict(text)
+    except JSONInputError as error:
+        raise _not_an_object(
+            f"got text that is not JSON ({error})", tool_name
+        ) from None
     if isinstance(value, dict):
         return value
-    raise ToolException(
-        error_content(InvalidArgumentsError(["$: expected a JSON object of arguments"]))
-    )
+    raise _not_an_object(f"got JSON text holding {_json_kind(value)}", tool_name)
+
+
+def _json_kind(value: object) -> str:
+    """Name what a non-object input is, in JSON's terms rather than Python's."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return f"a {type(value).__name__} value"
+
+
+def _not_an_object(received: str, tool_name: str) -> ToolException:
+    """The tool error for an input that is not an argument object."""
+    problem = f"$: expected a JSON object of arguments, {received}"
+    error = InvalidArgumentsError([problem], tool=tool_name)
+    return ToolException(error_content(error))

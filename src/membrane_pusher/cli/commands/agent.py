@@ -8,7 +8,9 @@ actions it needs when there are too many (`agent.tool_selection`). Each tool
 call and its result are printed on stderr as they happen, and the model's
 answer on stdout. Destructive calls ask on a terminal (the tools' own gate);
 without one they are refused unless `--yes` was given, and the model is told
-how to allow them.
+how to allow them. The command fails (exit 1, `"ok": false` with `--json`)
+when the turn ends without an answer, or when the model called tools and
+none of its calls succeeded (refused, invalid or failed).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from membrane_pusher.cli.instruction import instruction_argument
 from membrane_pusher.cli.output import ExitCode
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.tools import BaseTool
 
-    from membrane_pusher.agent.turn import AgentEvent
+    from membrane_pusher.agent.turn import AgentEvent, AgentTurn
 
 __all__ = ["command"]
 
@@ -36,7 +39,7 @@ _SHOWN_CHARS = 300
 
 @click.command("agent")
 @common_options
-@click.argument("instruction", callback=lambda _c, _p, value: _non_empty(value))
+@click.argument("instruction", callback=instruction_argument)
 @click.option(
     "--model",
     "model_spec",
@@ -73,7 +76,8 @@ def command(
 ) -> int:
     """Let a model carry out an instruction (one turn).
 
-    INSTRUCTION is plain language, e.g. "tell the deploys channel we are live".
+    INSTRUCTION is plain language, e.g. "tell the deploys channel we are live",
+    at most 4,000 characters.
     """
     from membrane_pusher.agent.chat_models import load_chat_model
     from membrane_pusher.agent.turn import run_agent_turn
@@ -105,22 +109,35 @@ def command(
         )
 
     finished = turn.stop_reason == "answer"
+    nothing_done = _no_call_succeeded(turn)
     if state.json_mode:
-        state.output.data({**turn.to_dict(), "ok": finished})
+        state.output.data({**turn.to_dict(), "ok": finished and not nothing_done})
     elif turn.answer:
         state.output.text(turn.answer)
     if not finished:
         state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
         return ExitCode.FAILURE
+    if nothing_done:
+        state.output.say(_failed_calls_message(turn), style="red")
+        return ExitCode.FAILURE
     return ExitCode.OK
 
 
-def _non_empty(instruction: str) -> str:
-    """Refuse an empty instruction before anything is loaded."""
-    if not instruction.strip():
-        message = "it is empty; say what the agent should do"
-        raise click.BadParameter(message)
-    return instruction
+def _no_call_succeeded(turn: AgentTurn) -> bool:
+    """Whether the model called tools and every call was refused or failed.
+
+    A turn without calls (a plain answer) is not a failure; one that failed
+    first and then succeeded on a retry is not either.
+    """
+    return bool(turn.calls) and all(call.status != "ok" for call in turn.calls)
+
+
+def _failed_calls_message(turn: AgentTurn) -> str:
+    """One line naming the calls that were refused or failed."""
+    listed = ", ".join(f"{call.name} ({call.status})" for call in turn.calls)
+    if len(turn.calls) == 1:
+        return f"The only tool call did not succeed: {listed}"
+    return f"None of the {len(turn.calls)} tool calls succeeded: {listed}"
 
 
 def _narrow_for_offline_model(

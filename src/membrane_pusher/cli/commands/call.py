@@ -66,7 +66,7 @@ def command(
 
     TOOL is a name listed by `tools`; the result is printed on stdout.
     """
-    arguments = parse_json_object(input_text, "--input")
+    arguments = parse_json_object(input_text, "--input", holds="the tool's arguments")
     return run_tool(
         state,
         target,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from membrane_pusher.cli.instruction import MAX_INSTRUCTION_CHARS, instruction_option
 from membrane_pusher.cli.output import ExitCode
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 
@@ -32,7 +33,12 @@ _OUTCOME_STYLES = {"ok": "green", "differs": "yellow", "failed": "red"}
 
 @click.command("demo")
 @common_options
-@click.option("--instruction", help="What the agent is asked to do.")
+@click.option(
+    "--instruction",
+    callback=instruction_option,
+    help="What the agent is asked to do "
+    f"(at most {MAX_INSTRUCTION_CHARS:,} characters).",
+)
 @click.option(
     "--model",
     "model_spec",

@@ -31,6 +31,27 @@ def _query_pair(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _query_parameters(items: tuple[str, ...]) -> dict[str, str]:
+    """Read every `--query k=v`, refusing a parameter given twice.
+
+    Pusher's API reads each parameter once, so a second value would be
+    dropped without a word. A list such as `info` is one comma-separated
+    value (`info=user_count,subscription_count`).
+    """
+    parameters: dict[str, str] = {}
+    for item in items:
+        name, value = _query_pair(item)
+        if name in parameters:
+            message = (
+                f"--query: the parameter {name!r} is given more than once; "
+                "Pusher reads each parameter once, so give it once (a list such "
+                "as info is comma-separated: info=user_count,subscription_count)"
+            )
+            raise click.UsageError(message)
+        parameters[name] = value
+    return parameters
+
+
 @click.command("request")
 @common_options
 @click.argument("path")
@@ -76,9 +97,9 @@ def command(
     """
     arguments: dict[str, Any] = {"method": method.upper(), "path": path}
     if queries:
-        arguments["query"] = dict(_query_pair(item) for item in queries)
+        arguments["query"] = _query_parameters(queries)
     if data is not None:
-        arguments["body"] = parse_json_object(data, "--data")
+        arguments["body"] = parse_json_object(data, "--data", holds="the request body")
 
     return run_tool(
         state,

@@ -4,10 +4,16 @@ Without options it shows a table on stderr. `--format F` prints the tool
 definitions in provider F's own JSON form on stdout (a JSON array, ready to
 paste into an API call); `--json` prints one document with the format name,
 the connection, and the tools in that form (LangChain's view by default).
+
+With `--format openai --strict`, the tools whose schemas cannot be strict are
+sent with `"strict": false`; one line on stderr names them, and `-v` shows
+the reason for each.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,7 +22,7 @@ from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from langchain_core.tools import BaseTool
 
@@ -25,6 +31,10 @@ __all__ = ["FORMATS", "command", "render_tools"]
 FORMATS = ("langchain", "openai", "anthropic", "gemini", "mcp")
 
 _DESCRIPTION_WIDTH = 70
+_NAMED_FALLBACKS = 5
+
+# Where `formats` logs one warning per tool that cannot be strict.
+_STRICT_LOGGER = "membrane_pusher.formats.openai"
 
 
 @click.command("tools")
@@ -82,7 +92,11 @@ def command(
             tools = build_tools(where, intents or None, limit=limit, refresh=refresh)
         connection_id, app_id = where.connection_id, where.app_id
 
-    rendered = render_tools(tools, format_name or "langchain", strict=strict)
+    detailed = state.verbosity >= 1
+    with contextlib.nullcontext() if detailed else _held_back(_STRICT_LOGGER):
+        rendered = render_tools(tools, format_name or "langchain", strict=strict)
+    if strict:
+        _say_strict_fallbacks(state, rendered, detailed=detailed)
     if state.json_mode:
         state.output.data(
             {
@@ -143,6 +157,45 @@ def render_tools(
         "mcp": formats.to_mcp_tool,
     }
     return [converters[format_name](tool) for tool in tools]
+
+
+@contextlib.contextmanager
+def _held_back(logger_name: str) -> Iterator[None]:
+    """Drop what one logger logs while the block runs (not its children)."""
+    source = logging.getLogger(logger_name)
+
+    def drop(_record: logging.LogRecord) -> bool:
+        return False
+
+    source.addFilter(drop)
+    try:
+        yield
+    finally:
+        source.removeFilter(drop)
+
+
+def _say_strict_fallbacks(
+    state: CLIState, rendered: list[dict[str, Any]], *, detailed: bool
+) -> None:
+    """Say in one line which tools could not use OpenAI strict mode."""
+    names = [
+        str(tool["function"].get("name"))
+        for tool in rendered
+        if tool.get("function", {}).get("strict") is False
+    ]
+    if not names:
+        return
+
+    shown = ", ".join(names[:_NAMED_FALLBACKS])
+    if len(names) > _NAMED_FALLBACKS:
+        shown += f" and {len(names) - _NAMED_FALLBACKS} more"
+    message = (
+        f"strict mode is off for {len(names)} of {len(rendered)} tools, whose "
+        f"schemas cannot be strict: {shown}"
+    )
+    if not detailed:
+        message += " (use -v for details)"
+    state.output.say(message, style="yellow")
 
 
 def _first_line(text: str) -> str:

@@ -3,6 +3,8 @@
 `action list` ranks the catalog by relevance to the intent. A run checks the
 input's required properties, then answers a fixed output or error from the
 workspace, forwards the matching Pusher call upstream, or returns a receipt.
+An upstream reply that reports an error (a non-2xx status, or a 2xx body with
+an `error` key) fails the run.
 """
 
 from __future__ import annotations
@@ -166,18 +168,37 @@ def _run_output(
         )
         if call is not None:
             reply = forwarding.forward(call, upstream)
-            if not reply.ok:
-                return api_error(
-                    "action_run",
-                    "upstream_error",
-                    f"Pusher answered {reply.status}: {reply.text.strip()[:200]}",
-                    data={"status": reply.status, "body": reply.json_or_text()},
-                    action_run_id=run_id,
-                )
-            return json_answer({"output": reply.json_or_text(), "actionRunId": run_id})
+            return _forwarded_answer(reply, run_id)
         local = forwarding.local_action_output(key, payload, upstream)
         if local is not None:
             return json_answer({"output": local, "actionRunId": run_id})
 
     receipt = {"accepted": True, "action": key or action.get("id"), "received": payload}
     return json_answer({"output": receipt, "actionRunId": run_id})
+
+
+def _forwarded_answer(reply: forwarding.HttpReply, run_id: str) -> Answer:
+    """Turn the upstream reply into the run's output, or into a failed run.
+
+    A non-2xx status fails the run, and so does a 2xx body with an `error`
+    key, as Membrane's connector would report it.
+    """
+    details = {"status": reply.status, "body": reply.json_or_text()}
+    if not reply.ok:
+        return api_error(
+            "action_run",
+            "upstream_error",
+            f"Pusher answered {reply.status}: {reply.text.strip()[:200]}",
+            data=details,
+            action_run_id=run_id,
+        )
+    error = reply.error_in_body()
+    if error is not None:
+        return api_error(
+            "action_run",
+            "upstream_error",
+            f"Pusher answered {reply.status} with an error: {error[:200]}",
+            data=details,
+            action_run_id=run_id,
+        )
+    return json_answer({"output": details["body"], "actionRunId": run_id})

@@ -2,9 +2,11 @@
 
 With `upstream` in the workspace (`{"base_url", "app_id", "key", "secret"}` of a
 Pusher-protocol server such as soketi on 127.0.0.1), requests are signed with
-Pusher's HMAC scheme and sent with urllib. Without it, Pusher-shaped bodies are
-made up from the path, so the stand-in also works fully offline. A loopback
-upstream is reached directly: proxy variables (`HTTP_PROXY`...) are ignored.
+Pusher's HMAC scheme and sent with urllib; a reply may carry an error in its
+body even with a 2xx status (`HttpReply.error_in_body`). Without `upstream`,
+Pusher-shaped bodies are made up from the path, so the stand-in also works
+fully offline. A loopback upstream is reached directly: proxy variables
+(`HTTP_PROXY`...) are ignored.
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ class HttpReply(NamedTuple):
             return json.loads(self.text) if self.text else {}
         except ValueError:
             return self.text
+
+    def error_in_body(self) -> str | None:
+        """Describe the error a body reports, whatever the status, or `None`.
+
+        Pusher-protocol servers answer errors as `{"error": ..., "code": ...}`,
+        and soketi may send that body with status 200; a body without an
+        `error` key is no error.
+        """
+        body = self.json_or_text()
+        if not isinstance(body, dict) or "error" not in body:
+            return None
+        code = body.get("code")
+        suffix = f" (code {code})" if code is not None else ""
+        return f"{body['error']}{suffix}"
 
 
 def forward(call: HttpCall, upstream: dict[str, Any]) -> HttpReply:

@@ -1,0 +1,72 @@
+"""The instruction given to `agent` and `demo --instruction`, checked as it is parsed.
+
+An instruction must stay short: it is one request for one turn, and a model
+is sent it whole with every tool definition. `agent` also refuses an empty
+one (`demo` uses its default instruction then). The checks run as Click
+parses the command line, so a refused instruction is a usage error (exit 2)
+and nothing is loaded, started or sent.
+"""
+
+from __future__ import annotations
+
+import click
+
+__all__ = [
+    "MAX_INSTRUCTION_CHARS",
+    "check_instruction_length",
+    "instruction_argument",
+    "instruction_option",
+]
+
+MAX_INSTRUCTION_CHARS = 4000
+"""The longest instruction accepted, in characters."""
+
+
+def check_instruction_length(instruction: str) -> str:
+    """Return the instruction when it is at most `MAX_INSTRUCTION_CHARS` long.
+
+    Args:
+        instruction: The text given on the command line.
+
+    Returns:
+        The same text.
+
+    Raises:
+        click.BadParameter: It is longer than the limit; the message names
+            the limit and the length received.
+    """
+    length = len(instruction)
+    if length <= MAX_INSTRUCTION_CHARS:
+        return instruction
+    message = (
+        f"it is {length:,} characters long; the limit is "
+        f"{MAX_INSTRUCTION_CHARS:,}. Shorten it to what this one turn should do"
+    )
+    raise click.BadParameter(message)
+
+
+def instruction_argument(
+    _context: click.Context, _parameter: click.Parameter, value: str
+) -> str:
+    """Click callback of a required instruction: neither empty nor too long.
+
+    Raises:
+        click.BadParameter: The instruction is blank or too long.
+    """
+    if not value.strip():
+        message = "it is empty; say what the agent should do"
+        raise click.BadParameter(message)
+    return check_instruction_length(value)
+
+
+def instruction_option(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    """Click callback of an optional instruction: left out, or not too long.
+
+    Raises:
+        click.BadParameter: The instruction is too long.
+    """
+    if value is None:
+        return None
+    return check_instruction_length(value)
