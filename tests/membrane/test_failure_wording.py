@@ -99,9 +99,12 @@ def test_a_later_line_of_a_run_does_not_count(text):
         "Error: 401 Unauthorized\n",
         "Error: Request failed with status code 401\n",
         "HTTP 401\n",
+        "Error: Membrane API responded 401\n",
+        "Error: listing failed (HTTP 401 Unauthorized)\n",
+        "Error: request to Membrane failed, status code: 401\n",
     ],
 )
-def test_a_401_leading_a_line_is_a_lost_login_outside_runs(text):
+def test_a_401_status_is_a_lost_login_outside_runs(text):
     # Act / Assert
     assert names_lost_login(text, upstream=False)
     assert not names_lost_login(text, upstream=True)

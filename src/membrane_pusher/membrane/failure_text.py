@@ -7,7 +7,9 @@ lines when the CLI runs through `npx`, and network, server and rate-limit
 wording (the only failures worth retrying).
 
 Membrane's lines count only where the CLI puts them: at the start of a line,
-after an optional "Error:" label, never inside a longer message. Commands
+after an optional "Error:" label, never inside a longer message (only an
+HTTP 401 status, from a command that talks to Membrane alone, counts
+anywhere). Commands
 whose output may quote another app's answer (a run, a proxied request) are
 held tighter still: only their headline, the first line that is not a
 notice, is read, so an upstream "401 Unauthorized", "not found" or a quoted
@@ -52,6 +54,14 @@ _UNAUTHORIZED = re.compile(
     _LINE_START + r"(?:(?:HTTP[^\S\n]*)?401\b|unauthori[sz]ed\b|"
     r"request\s+failed\s+with\s+status(?:\s+code)?\s+401\b)",
     re.IGNORECASE | re.MULTILINE,
+)
+# A 401 worded as an HTTP status anywhere in a line ("Error: Membrane API
+# responded 401", "failed (HTTP 401 Unauthorized)"): from a command that talks
+# to Membrane's API only, that is Membrane refusing the login too.
+_STATUS_401 = re.compile(
+    r"\b(?:status(?:\s+code)?|HTTP|responded(?:\s+with)?)[^\S\n]*[:=]?[^\S\n]*401\b|"
+    r"\b401[^\S\n]+unauthori[sz]ed\b",
+    re.IGNORECASE,
 )
 # Membrane's "Connection ID is not ready" line, or a line that gives a
 # connection's state as CLIENT_ACTION_REQUIRED ("Connection con_1 state:
@@ -127,7 +137,11 @@ def names_lost_login(text: str, *, upstream: bool) -> bool:
     """
     if upstream:
         return bool(_NOT_LOGGED_IN.match(headline(text)))
-    return bool(_NOT_LOGGED_IN.search(text) or _UNAUTHORIZED.search(text))
+    return bool(
+        _NOT_LOGGED_IN.search(text)
+        or _UNAUTHORIZED.search(text)
+        or _STATUS_401.search(text)
+    )
 
 
 def not_ready_in(text: str, *, upstream: bool = False) -> NotReady | None:
