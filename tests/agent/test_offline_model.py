@@ -371,3 +371,21 @@ def test_messages_ending_in_a_period_are_joined_without_doubling_it():
     assert reply.text == (
         'kick failed: Not sent; send_event succeeded: {"sent":"deploys"}.'
     )
+
+
+def test_a_long_result_ends_the_turn_shortened_with_its_brackets_closed():
+    # Arrange
+    model = canned()
+    channels = {f"room-{n}": {"occupied": True} for n in range(30)}
+    result = json.dumps({"channels": channels}, separators=(",", ":"))
+    messages = [
+        HumanMessage("which rooms are busy?"),
+        ToolMessage(result, tool_call_id="c1", name="list_channels"),
+    ]
+
+    # Act
+    reply = model.invoke(messages)
+
+    # Assert
+    assert reply.text.endswith(",…}} (truncated).")
+    assert reply.text.count("{") == reply.text.count("}")

@@ -92,6 +92,36 @@ def test_a_refused_call_fixed_on_a_retry_succeeds(invoke, app_env, monkeypatch):
     assert [call["status"] for call in document["calls"]] == ["error", "ok"]
 
 
+def test_a_write_failing_after_a_successful_one_fails_the_turn(
+    invoke, app_env, monkeypatch
+):
+    # Arrange
+    calls = [("pusher_trigger_event", TRIGGER), ("pusher_trigger_event", BAD_TRIGGER)]
+    patch_model(monkeypatch, calls, "Sent once.")
+
+    # Act
+    outcome = invoke(["agent", "Tell deploys we are done, twice", "--json"])
+
+    # Assert
+    assert outcome.exit_code == 1
+    document = outcome.json()
+    assert document["ok"] is False
+    assert [call["status"] for call in document["calls"]] == ["ok", "error"]
+
+
+def test_without_json_a_later_failure_is_named_on_stderr(invoke, app_env, monkeypatch):
+    # Arrange
+    calls = [("pusher_trigger_event", TRIGGER), ("pusher_trigger_event", BAD_TRIGGER)]
+    patch_model(monkeypatch, calls, "Sent once.")
+
+    # Act
+    outcome = invoke(["agent", "Tell deploys we are done, twice"])
+
+    # Assert
+    assert outcome.exit_code == 1
+    assert "these did not: pusher_trigger_event (error)" in outcome.stderr
+
+
 def test_a_plain_answer_without_calls_succeeds(invoke, app_env, monkeypatch):
     # Arrange
     patch_model(monkeypatch, [], "Nothing to do.")

@@ -8,10 +8,17 @@ what soketi refuses must come back as a failed run.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
 from membrane_pusher.errors import ActionFailedError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.soketi
 
@@ -81,3 +88,73 @@ def test_soketis_refusal_of_an_unchecked_run_is_a_failed_run(pusher_sandbox):
     assert caught.value.error_key == "upstream_error"
     assert "10 KB" in str(caught.value)
     assert "413" in str(caught.value)
+
+
+def catalog_tool(pusher_sandbox, intent, key):
+    toolkit = pusher_sandbox.toolkit(intents=(intent,))
+    return next(
+        tool
+        for tool in toolkit.get_tools()
+        if (tool.metadata or {}).get("membrane_action_key") == key
+    )
+
+
+def test_catalog_reads_of_an_encrypted_channel_reach_soketi(pusher_sandbox):
+    # Arrange
+    tool = catalog_tool(pusher_sandbox, "get channel information", "get-channel-info")
+    pusher_sandbox.workspace.clear_calls()
+
+    # Act
+    message = tool.invoke(tool_call(tool, {"channel": "private-encrypted-x"}))
+
+    # Assert
+    assert message.status == "success", message.content
+    assert json.loads(message.content)["occupied"] is False
+    assert len(pusher_sandbox.workspace.calls("action run")) == 1
+
+
+TERMINATE = [
+    "call",
+    "terminate-user-connections",
+    "--sandbox",
+    "--intent",
+    "disconnect a user",
+    "--input",
+    '{"user_id": "admin"}',
+    "--json",
+]
+
+
+def run_cli(args: list[str], tmp_path: Path, install_dir: Path):
+    env = {
+        **os.environ,
+        "MEMBRANE_PUSHER_SANDBOX_DIR": str(install_dir),
+        "MEMBRANE_PUSHER_STATE_DIR": str(tmp_path / "state"),
+        "TMPDIR": str(tmp_path),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "membrane_pusher.cli", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+        check=False,
+    )
+
+
+def test_catalog_terminate_needs_a_yes_without_a_terminal(
+    tmp_path, pusher_sandbox_install_dir
+):
+    # Act
+    refused = run_cli(TERMINATE, tmp_path, pusher_sandbox_install_dir)
+    allowed = run_cli([*TERMINATE, "--yes"], tmp_path, pusher_sandbox_install_dir)
+
+    # Assert
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    error = json.loads(refused.stdout)["error"]
+    assert error["type"] == "confirmation_denied"
+    assert "terminate-user-connections" in error["message"]
+    assert "--yes" in error["hint"]
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert json.loads(allowed.stdout)["ok"] is True

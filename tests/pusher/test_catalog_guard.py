@@ -10,12 +10,19 @@ from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.catalog_guard import (
     catalog_argument_check,
     encrypted_channel_paths,
+    published_encrypted_channels,
 )
 from membrane_pusher.pusher.toolkit import PusherToolkit
 from membrane_pusher.tools.action_tool import action_tool
 
 ENCRYPTED = "private-encrypted-room"
-INTENTS = ("trigger an event", "get channel information")
+INTENTS = (
+    "trigger an event",
+    "get channel information",
+    "list channels",
+    "send an event to a user",
+    "terminate user connections",
+)
 
 REFUSED_CALLS = {
     "trigger-one-channel": (
@@ -35,7 +42,10 @@ REFUSED_CALLS = {
             ]
         },
     ),
-    "channel-info": ("get-channel-info", {"channel": ENCRYPTED}),
+    "channel-info-with-data": (
+        "get-channel-info",
+        {"channel": ENCRYPTED, "data": "plan"},
+    ),
 }
 
 ALLOWED_CALLS = {
@@ -49,14 +59,25 @@ ALLOWED_CALLS = {
         {"batch": [{"channel": "public", "name": "e", "data": "a"}]},
     ),
     "channel-info": ("get-channel-info", {"channel": "public"}),
+    "encrypted-channel-info": ("get-channel-info", {"channel": ENCRYPTED}),
+    "encrypted-channel-info-with-attributes": (
+        "get-channel-info",
+        {"channel": ENCRYPTED, "info": ["subscription_count"]},
+    ),
+    "send-to-user": ("send-to-user", {"user_id": "u1", "name": "e", "data": "hi"}),
+    "terminate": ("terminate-user-connections", {"user_id": "u-1@x.y"}),
+    "list-presence-user-counts": (
+        "list-channels",
+        {"filter_by_prefix": "presence-", "info": "user_count"},
+    ),
 }
 
 
 def catalog_tools(standin, **options):
+    options.setdefault("intents", INTENTS)
     toolkit = PusherToolkit(
         client=standin.client(),
         app_id="12345",
-        intents=INTENTS,
         connection_id="con_pusher_sandbox",
         **options,
     )
@@ -96,6 +117,39 @@ def tool_call(tool, args):
 )
 def test_encrypted_channels_are_found_at_any_depth(arguments, expected):
     assert encrypted_channel_paths(arguments) == expected
+
+
+@pytest.mark.parametrize(
+    ("arguments", "writes", "expected"),
+    [
+        ({"channel": ENCRYPTED}, True, []),
+        ({"channel": ENCRYPTED, "info": ["subscription_count"]}, True, []),
+        ({"channel": ENCRYPTED, "data": "x"}, False, [("channel", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "Message": "x"}, False, [("channel", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "PAYLOAD": {}}, False, [("channel", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "event": "e"}, True, [("channel", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "eventName": "e"}, True, [("channel", ENCRYPTED)]),
+        ({"channels": [ENCRYPTED], "name": "e"}, True, [("channels[0]", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "event": "e"}, False, []),
+        (
+            {"data": "x", "target": {"channel": ENCRYPTED}},
+            False,
+            [("target.channel", ENCRYPTED)],
+        ),
+        (
+            {"batch": [{"channel": "a", "data": "x"}, {"channel": ENCRYPTED}]},
+            True,
+            [],
+        ),
+        (
+            {"batch": [{"channel": "a"}, {"channel": ENCRYPTED, "data": "x"}]},
+            False,
+            [("batch[1].channel", ENCRYPTED)],
+        ),
+    ],
+)
+def test_only_encrypted_channels_that_would_get_data_count(arguments, writes, expected):
+    assert published_encrypted_channels(arguments, writes=writes) == expected
 
 
 # --- through the toolkit, with the stand-in CLI ---------------------------------
@@ -325,6 +379,51 @@ RULE_REFUSALS = {
         {"target": {"channels": ["a"], "name": "client-x"}},
         "target.name: 'client-' events are client events",
     ),
+    "info-without-channel-or-prefix": (
+        LOOSE,
+        {"info": "user_count"},
+        "info: 'user_count' on the channel list needs prefix 'presence-'",
+    ),
+    "list-user-count-without-a-prefix": (
+        "list-channels",
+        {"info": "user_count"},
+        "info: 'user_count' on the channel list needs prefix 'presence-'",
+    ),
+    "send-to-user-client-event": (
+        "send-to-user",
+        {"user_id": "u1", "name": "client-x", "data": "y"},
+        "name: 'client-' events are client events",
+    ),
+    "send-to-user-data-over-10240-bytes": (
+        "send-to-user",
+        {"user_id": "u1", "name": "e", "data": "é" * 10_240},
+        "data: payload too large: 20480 > 10240 bytes",
+    ),
+    "send-to-user-long-user-id": (
+        "send-to-user",
+        {"user_id": "u" * 200, "name": "e", "data": "y"},
+        "user_id: user id is 200 characters; Pusher allows at most 128",
+    ),
+    "send-to-user-user-id-characters": (
+        "send-to-user",
+        {"user_id": "a b/#\n", "name": "e", "data": "y"},
+        "user_id: user id",
+    ),
+    "terminate-user-id-characters": (
+        "terminate-user-connections",
+        {"user_id": "a b/#"},
+        'user_id: user id "a b/#" has characters Pusher does not allow',
+    ),
+    "camel-case-user-id": (
+        LOOSE,
+        {"userId": "..", "event": "e"},
+        "userId: a user id made only of dots is not allowed",
+    ),
+    "nested-user-target": (
+        LOOSE,
+        {"to": {"user_id": "u1", "event": "e", "data": {"x": "y" * 10_300}}},
+        "to.data: payload too large",
+    ),
 }
 
 RULE_PASSES = {
@@ -335,7 +434,10 @@ RULE_PASSES = {
         "event": "e",
         "data": {"channel": "not a channel!", "name": "client-x"},
     },
-    "info-without-channel-or-prefix": {"info": "user_count"},
+    "info-without-user-count": {"info": ["subscription_count"]},
+    "info-next-to-an-unusual-channel": {"channel": 5, "info": "user_count"},
+    "user-object-without-a-user-id": {"user": {"id": "a b"}, "name": "client-x"},
+    "user-id-as-a-number": {"user_id": 42, "name": "e"},
     "channel-objects": {"channels": [{"id": 1}], "name": "client-x"},
     "comma-separated-channels": {"channels": "a,b", "name": "e"},
     "valid-event": {
@@ -441,3 +543,59 @@ def test_reading_actions_keep_only_the_info_rules(standin):
     assert "subscription_count" in message.content
     assert allowed.status == "success", allowed.content
     assert len(standin.calls("action run")) == 1
+
+
+# --- what the stand-in catalog reads, writes and destroys ----------------------------
+
+READING_KEYS = {"list-channels", "get-channel-info", "get-presence-users"}
+
+
+def test_read_only_toolkits_keep_the_catalog_reads_and_drop_the_writes(standin):
+    # Arrange
+    every = catalog_tools(standin)
+    assert {"trigger-event", "send-to-user", "terminate-user-connections"} <= set(every)
+
+    # Act
+    kept = catalog_tools(standin, read_only=True, builtins=False)
+
+    # Assert
+    assert {"list-channels", "get-channel-info"} <= set(kept)
+    assert set(kept) <= READING_KEYS
+    assert all(tool.metadata["read_only"] is True for tool in kept.values())
+
+
+def test_catalog_terminate_asks_before_running(standin):
+    # Arrange
+    asked = []
+    tool = catalog_tools(
+        standin, confirm=lambda name, args: asked.append((name, args)) or False
+    )["terminate-user-connections"]
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(tool_call(tool, {"user_id": "admin"}))
+
+    # Assert
+    assert tool.metadata["destructive"] is True
+    assert message.status == "error"
+    assert json.loads(message.content)["error"]["type"] == "confirmation_denied"
+    assert asked == [(tool.name, {"user_id": "admin"})]
+    assert standin.calls("action run") == []
+
+
+def test_a_writing_catalog_call_naming_an_event_on_an_encrypted_channel_is_refused(
+    standin,
+):
+    # Arrange: no data key, but a write with an event name publishes
+    tool = tool_for(standin, LOOSE)
+    standin.clear_calls()
+
+    # Act
+    message = tool.invoke(tool_call(tool, {"channel": ENCRYPTED, "event": "e"}))
+
+    # Assert
+    assert message.status == "error"
+    error = json.loads(message.content)["error"]
+    assert error["problems"][0].startswith(f'channel: "{ENCRYPTED}" names an end')
+    assert "pusher_trigger_event" in error["hint"]
+    assert standin.calls() == []

@@ -205,3 +205,33 @@ def test_string_input_is_read_as_strict_json(text, expected):
 
     assert expected in json.loads(content)["error"]["problems"][0]
     assert client.calls == []
+
+
+@pytest.mark.parametrize(
+    ("args", "kind"), [(None, "null"), ([1], "an array"), (7, "a number")]
+)
+async def test_tool_call_whose_args_is_no_object_gets_an_error_message(args, kind):
+    client = FakeClient()
+    tool = _action_tool(client)
+    call = {"type": "tool_call", "name": tool.name, "args": args, "id": "c9"}
+
+    message = tool.invoke(call)
+    async_message = await tool.ainvoke(call)
+
+    assert isinstance(message, ToolMessage)
+    assert message.status == "error"
+    assert message.tool_call_id == "c9"
+    assert f"got {kind}" in message.content
+    assert async_message.content == message.content
+    assert client.calls == []
+
+
+def test_tool_call_whose_args_is_json_text_runs_with_the_object():
+    client = FakeClient()
+    tool = _action_tool(client)
+    call = {"type": "tool_call", "name": tool.name, "args": '{"event": "e"}', "id": "c"}
+
+    message = tool.invoke(call)
+
+    assert message.status == "success"
+    assert client.calls[0][2] == {"event": "e"}

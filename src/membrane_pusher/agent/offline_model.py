@@ -28,7 +28,8 @@ NOTE: quality and behaviour of this model, measured on the Pusher tools:
   should give it few tools (the demo gives it `pusher_trigger_event` only).
 * Fed a tool result it answers with another call rather than prose, so once
   tool results are in the conversation the adapter ends the turn with a short
-  summary of those results written by the adapter, not by the model.
+  summary of those results written by the adapter, not by the model
+  (`summarise_tool_results`; long results are shortened and marked).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ from membrane_pusher.agent.offline_schema import (
     compact_tool_schema,
     needle_tool_schema,
 )
+from membrane_pusher.agent.result_summary import summarise_tool_results
 from membrane_pusher.errors import ConfigurationError
-from membrane_pusher.tools.errors_content import parse_error_content
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -233,7 +234,7 @@ class NeedleChatModel(BaseChatModel):
 
         results = _trailing_tool_results(messages)
         if results:
-            message = AIMessage(content=_summarise_results(results))
+            message = AIMessage(content=summarise_tool_results(results))
             return ChatResult(generations=[ChatGeneration(message=message)])
 
         system = _system_text(messages) if self.include_system else ""
@@ -310,34 +311,6 @@ def _trailing_tool_results(messages: Sequence[BaseMessage]) -> list[ToolMessage]
             break
         results.append(message)
     return results[::-1]
-
-
-def _summarise_results(results: Sequence[ToolMessage]) -> str:
-    parts = []
-    for result in results:
-        name = result.name or "tool"
-        if result.status == "error":
-            parts.append(f"{name} failed: {_error_message(result.text)}")
-        else:
-            parts.append(f"{name} succeeded: {result.text[:200]}")
-    return _as_sentence(parts)
-
-
-def _as_sentence(parts: Sequence[str]) -> str:
-    """Join clauses with "; " and end with one period.
-
-    A clause's own closing periods are dropped first, so an error message
-    that ends a sentence never gives "..", nor ".;" before the next clause.
-    """
-    clauses = [" ".join(part.split()).rstrip(".") for part in parts]
-    text = "; ".join(clause for clause in clauses if clause)
-    if text.endswith(("?", "!", "…")):
-        return text
-    return text + "."
-
-
-def _error_message(content: str) -> str:
-    return str(parse_error_content(content)["message"] or content)[:200]
 
 
 def _no_call_answer(reasoning: str) -> str:

@@ -25,7 +25,9 @@ marked `metadata["destructive"]` is run as it is, with a warning.
 Every call is recorded (`agent.records.ToolCallRecord`) and reported through
 the optional `on_event` callback as it happens. A model that cannot be reached
 or refuses its key raises a `CallError` or `ConfigurationError`
-(`agent.model_errors`), not a bare provider exception.
+(`agent.model_errors`), not a bare provider exception. Whether the turn did
+its job is `turn_succeeded(turn)`: an answer, and no tool whose last call
+failed (`agent.outcome`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from membrane_pusher.agent.invalid_calls import (
     invalid_call_record,
 )
 from membrane_pusher.agent.model_errors import call_failure
+from membrane_pusher.agent.outcome import turn_succeeded, unrecovered_failures
 from membrane_pusher.agent.prompting import operator_system_prompt
 from membrane_pusher.agent.records import (
     AgentEvent,
@@ -80,6 +83,8 @@ __all__ = [
     "ToolCallRecord",
     "arun_agent_turn",
     "run_agent_turn",
+    "turn_succeeded",
+    "unrecovered_failures",
 ]
 
 logger = logging.getLogger(__name__)

@@ -9,45 +9,56 @@ Pusher field. Keys match in any case, at any depth of the arguments:
 * `channel` (a string) and `channels` (a list of strings) are channel names:
   Pusher's characters, at most 164 characters, no `#server-to-user-` prefix,
   at most 100 in one list;
+* `user_id` and `userId` (strings) are user ids, held to the rule of the
+  built-in send-to-user and terminate tools: Pusher's channel-name
+  characters, at most 128 characters, not only dots;
 * `event`, `event_name` and `eventName` (strings) are event names, and so is
-  `name` next to a `channel` or `channels`: at most 200 characters, no
-  `client-` or `pusher:` prefix, no control characters;
-* `data` next to a `channel` or `channels` is event data: at most 10,240
-  bytes as UTF-8, encoded as the built-ins encode it (strings as they are,
-  other values as compact JSON);
+  `name` next to a channel (`channel`, `channels`) or a user id: at most 200
+  characters, no `client-` or `pusher:` prefix, no control characters;
+* `data` next to a channel or a user id is event data: at most 10,240 bytes
+  as UTF-8, encoded as the built-ins encode it (strings as they are, other
+  values as compact JSON);
 * `socket_id` (a string) is a socket id (`123.456`);
 * `info` (a list, or comma-separated text) is checked against the channels
   named next to it, or else against a `filter_by_prefix` (or a `prefix`) next
   to it: `user_count` needs presence channels or a `presence-` prefix,
-  `subscription_count` is not for presence channels.
+  `subscription_count` is not for presence channels. With neither a channel
+  key nor a prefix key next to it, `info` asks of the whole channel list, so
+  `user_count` is refused as the built-in list refuses it.
 
 Anything else passes through: a channel list given as text (commas are valid
-in channel names), an `event` object, a `name` without a channel. The values
-of `data`, `user_data`, `user_info` and `channel_data` are payloads Pusher
-carries as they are, so nothing inside them is checked.
+in channel names), an `event` object, a `name` without a channel or user id.
+The values of `data`, `user_data`, `user_info` and `channel_data` are
+payloads Pusher carries as they are, so nothing inside them is checked.
 
 Event data for a `private-encrypted-` channel must be encrypted with the app's
 master key before it leaves this process, and only the built-in tools do
-that. So a call whose arguments name such a channel is refused too, and the
-refusal points to the built-in tools. Here a string that merely contains the
-prefix counts (`"a,private-encrypted-b"`), since an action may split it.
+that. So a call that would publish to such a channel is refused too, and the
+refusal points to the built-in tools. A call publishes to a channel it names
+when the object naming it, or an object around that one, holds event data (a
+`data`, `message` or `payload` key, in any case), or when the action writes
+(see `tools.action_kinds.action_flags`) and such an object holds an event name
+key (`name`, `event`, `event_name`, `eventName`). Reading a channel's state
+(`{"channel": ..., "info": [...]}`) sends no data and passes. Here a string
+that merely contains the prefix counts (`"a,private-encrypted-b"`), since an
+action may split it.
 
-Actions whose Membrane type only reads (see
-`tools.action_tool.READ_ONLY_ACTION_TYPES`) publish nothing: they may name any
-channel, and only the `info` rules apply to them.
+Actions that only read (see `tools.action_kinds.action_flags`: a read type,
+or a key such as `get-channel-info` or `list-channels`) may name any channel
+and user; only the `info` rules and the encrypted-channel rule apply to them.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from membrane_pusher.errors import InvalidArgumentsError
 from membrane_pusher.pusher import event_data, rules
 from membrane_pusher.pusher.limits import ENCRYPTED_PREFIX
 from membrane_pusher.pusher.operations.queries import list_problems
 from membrane_pusher.pusher.problem_text import quote
-from membrane_pusher.tools.action_tool import action_flags
+from membrane_pusher.tools.action_kinds import action_flags
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -61,13 +72,17 @@ __all__ = [
     "check_reading_arguments",
     "encrypted_channel_paths",
     "info_field_problems",
+    "published_encrypted_channels",
     "pusher_field_problems",
 ]
 
 logger = logging.getLogger(__name__)
 
 _CHANNEL_KEYS = frozenset({"channel", "channels"})
+_USER_KEYS = frozenset({"user_id", "userid"})
 _EVENT_KEYS = frozenset({"event", "event_name", "eventname"})
+_EVENT_NAME_KEYS = _EVENT_KEYS | {"name"}
+_EVENT_DATA_KEYS = frozenset({"data", "message", "payload"})
 _PREFIX_KEYS = ("filter_by_prefix", "prefix")
 _PAYLOAD_KEYS = frozenset({"data", "user_data", "user_info", "channel_data"})
 
@@ -75,7 +90,7 @@ _PUBLISHING_TOOLS = "pusher_trigger_event or pusher_trigger_batch"
 _ENCRYPTED_HINT = (
     f"Nothing was sent. Publish with the built-in {_PUBLISHING_TOOLS}, which "
     "encrypt the data when the app's encryption master key is configured (and "
-    "refuse otherwise); read channel state with pusher_get_channel."
+    "refuse otherwise); reading a channel's state needs no event data."
 )
 _RULES_HINT = (
     "Nothing was sent: Pusher would refuse these arguments. Fix each one named "
@@ -99,7 +114,9 @@ def catalog_argument_check(action: Action) -> ArgumentCheck:
 
 
 def check_publishing_arguments(tool_name: str, arguments: Mapping[str, Any]) -> None:
-    """Refuse a catalog call that names an encrypted channel or breaks a rule.
+    """Refuse a writing catalog call that breaks a rule or would leak data.
+
+    Data would leak when the call publishes to an encrypted channel.
 
     Args:
         tool_name: The catalog tool called.
@@ -108,38 +125,43 @@ def check_publishing_arguments(tool_name: str, arguments: Mapping[str, Any]) -> 
     Raises:
         InvalidArgumentsError: One line per problem, encrypted channels first.
     """
-    encrypted = encrypted_channel_paths(arguments)
-    problems = [
-        f"{path}: {quote(channel)} names an end-to-end encrypted channel "
-        f"({ENCRYPTED_PREFIX}...); {tool_name} runs through Membrane, which "
-        "cannot encrypt event data, so it would go out in plain text"
-        for path, channel in encrypted
-    ]
-    problems += pusher_field_problems(arguments)
-    if not problems:
-        return
-
-    logger.debug("catalog call %s refused: %d problems", tool_name, len(problems))
-    hint = _ENCRYPTED_HINT if encrypted else _RULES_HINT
-    raise InvalidArgumentsError(problems, hint=hint, tool=tool_name)
+    encrypted = published_encrypted_channels(arguments, writes=True)
+    _refuse(tool_name, encrypted, pusher_field_problems(arguments))
 
 
 def check_reading_arguments(tool_name: str, arguments: Mapping[str, Any]) -> None:
     """Refuse a reading catalog call whose `info` Pusher would refuse.
+
+    A read that carries event data for an encrypted channel is refused too.
 
     Args:
         tool_name: The catalog tool called.
         arguments: Its validated arguments.
 
     Raises:
-        InvalidArgumentsError: One line per problem.
+        InvalidArgumentsError: One line per problem, encrypted channels first.
     """
-    problems = info_field_problems(arguments)
-    if not problems:
+    encrypted = published_encrypted_channels(arguments, writes=False)
+    _refuse(tool_name, encrypted, info_field_problems(arguments))
+
+
+def _refuse(
+    tool_name: str, encrypted: list[tuple[str, str]], problems: list[str]
+) -> None:
+    """Raise one error naming every problem, if there is any."""
+    lines = [
+        f"{path}: {quote(channel)} names an end-to-end encrypted channel "
+        f"({ENCRYPTED_PREFIX}...); {tool_name} runs through Membrane, which "
+        "cannot encrypt event data, so it would go out in plain text"
+        for path, channel in encrypted
+    ]
+    lines += problems
+    if not lines:
         return
 
-    logger.debug("catalog call %s refused: %d problems", tool_name, len(problems))
-    raise InvalidArgumentsError(problems, hint=_RULES_HINT, tool=tool_name)
+    logger.debug("catalog call %s refused: %d problems", tool_name, len(lines))
+    hint = _ENCRYPTED_HINT if encrypted else _RULES_HINT
+    raise InvalidArgumentsError(lines, hint=hint, tool=tool_name)
 
 
 def pusher_field_problems(arguments: Mapping[str, Any]) -> list[str]:
@@ -183,9 +205,31 @@ def encrypted_channel_paths(arguments: Mapping[str, Any]) -> list[tuple[str, str
         arguments: A JSON-like argument object (its depth is bounded by the
             schema validation that runs first).
     """
-    found: list[tuple[str, str]] = []
-    _walk_encrypted("", arguments, found)
-    return found
+    found: list[_EncryptedName] = []
+    _walk_encrypted("", arguments, _Around(), found)
+    return [(hit.path, hit.channel) for hit in found]
+
+
+def published_encrypted_channels(
+    arguments: Mapping[str, Any], *, writes: bool
+) -> list[tuple[str, str]]:
+    """Return `(JSON path, channel)` for every encrypted channel a call publishes to.
+
+    A named encrypted channel counts when the object naming it, or one around
+    it, holds event data, or, for an action that writes, an event name key.
+
+    Args:
+        arguments: A JSON-like argument object.
+        writes: Whether the action may write (see
+            `tools.action_kinds.action_flags`).
+    """
+    found: list[_EncryptedName] = []
+    _walk_encrypted("", arguments, _Around(), found)
+    return [
+        (hit.path, hit.channel)
+        for hit in found
+        if hit.around.data or (writes and hit.around.event_name)
+    ]
 
 
 # --- the fields of one object ---------------------------------------------------
@@ -193,7 +237,7 @@ def encrypted_channel_paths(arguments: Mapping[str, Any]) -> list[tuple[str, str
 
 def _fields(path: str, obj: Mapping[str, Any]) -> list[str]:
     """The rules of the Pusher fields directly inside one object."""
-    names_channel = bool(_channels_named(obj))
+    names_target = bool(_channels_named(obj)) or _has_key(obj, _USER_KEYS)
     problems: list[str] = []
     for key, value in obj.items():
         where = _join(path, key)
@@ -202,10 +246,12 @@ def _fields(path: str, obj: Mapping[str, Any]) -> list[str]:
             problems += rules.channel_name_problems(where, value)
         elif name == "channels" and _is_text_list(value):
             problems += rules.channels_problems(where, value)
-        elif name in _EVENT_KEYS or (name == "name" and names_channel):
+        elif name in _USER_KEYS and isinstance(value, str):
+            problems += rules.user_id_problems(where, value)
+        elif name in _EVENT_KEYS or (name == "name" and names_target):
             if isinstance(value, str):
                 problems += rules.event_name_problems(where, value)
-        elif name == "data" and names_channel:
+        elif name == "data" and names_target:
             problems += event_data.data_problems(where, value)
         elif name == "socket_id" and isinstance(value, str):
             problems += rules.socket_id_problems(where, value)
@@ -229,8 +275,11 @@ def _info(path: str, obj: Mapping[str, Any]) -> list[str]:
     prefix = next(
         (hit for hit in (_field(obj, key) for key in _PREFIX_KEYS) if hit), None
     )
-    if prefix is None:
+    if prefix is None and _has_key(obj, _CHANNEL_KEYS):
         return []
+    if prefix is None:
+        # Neither channels nor a prefix: `info` asks of the whole channel list.
+        return rules.list_info_problems(info_path, attributes, None)
     prefix_key, prefix_value = prefix
     return list_problems(_join(path, prefix_key), prefix_value, info_path, attributes)
 
@@ -265,6 +314,11 @@ def _field(obj: Mapping[str, Any], name: str) -> tuple[str, Any] | None:
     return None
 
 
+def _has_key(obj: Mapping[str, Any], names: frozenset[str]) -> bool:
+    """Tell whether one of the object's keys is in `names` (in any case)."""
+    return any(str(key).lower() in names for key in obj)
+
+
 def _is_text_list(value: Any) -> bool:
     """Tell whether a value is a list of strings only."""
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
@@ -285,17 +339,41 @@ def _objects(path: str, value: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
             yield from _objects(f"{path}[{index}]", item)
 
 
-def _walk_encrypted(path: str, value: Any, found: list[tuple[str, str]]) -> None:
+class _Around(NamedTuple):
+    """What the objects holding a value (itself included) carry."""
+
+    data: bool = False
+    event_name: bool = False
+
+
+class _EncryptedName(NamedTuple):
+    """One encrypted channel named in the arguments, and what is around it."""
+
+    path: str
+    channel: str
+    around: _Around
+
+
+def _walk_encrypted(
+    path: str, value: Any, around: _Around, found: list[_EncryptedName]
+) -> None:
     """Collect the encrypted channels named inside `value`."""
     if isinstance(value, dict):
+        around = _Around(
+            data=around.data or _has_key(value, _EVENT_DATA_KEYS),
+            event_name=around.event_name or _has_key(value, _EVENT_NAME_KEYS),
+        )
         for key, item in value.items():
             where = _join(path, key)
             if str(key).lower() in _CHANNEL_KEYS:
-                found.extend(_encrypted_in(where, item))
-            _walk_encrypted(where, item, found)
+                found.extend(
+                    _EncryptedName(at, channel, around)
+                    for at, channel in _encrypted_in(where, item)
+                )
+            _walk_encrypted(where, item, around, found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _walk_encrypted(f"{path}[{index}]", item, found)
+            _walk_encrypted(f"{path}[{index}]", item, around, found)
 
 
 def _encrypted_in(path: str, value: Any) -> list[tuple[str, str]]:

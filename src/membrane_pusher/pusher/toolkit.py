@@ -9,8 +9,10 @@ Building the tools:
    cached on disk per connection and intent (a warm build starts no process);
 3. convert them to tools with unique names that avoid the built-in names;
    their arguments meet Pusher's rules where they name Pusher fields, and a
-   publishing call naming a `private-encrypted-` channel is refused (Membrane
+   call publishing to a `private-encrypted-` channel is refused (Membrane
    cannot encrypt its data), all before any process starts (`catalog_guard`);
+   whether each reads, writes or destroys comes from its type, else from the
+   verbs of its key (`tools.action_kinds.action_flags`);
 4. add the built-in tools (`pusher_trigger_event`, ...), which send their
    requests through Membrane's proxy or, opt-in, signed HTTP (`direct`), and
    alone encrypt data for `private-encrypted-` channels.
@@ -75,7 +77,8 @@ class PusherToolkit(BaseToolkit):
             cache folder when omitted.
         action_limit: The most actions per intent.
         confirm: Asked `(tool_name, arguments) -> bool` before destructive
-            calls (built-in terminate and raw non-GET; catalog actions of type
+            calls (built-in terminate and raw non-GET; catalog actions that
+            destroy, such as `terminate-user-connections` or any of type
             `delete-data-record`); may be async.
         max_output_chars: Longest tool result shown to the model.
         encryption_master_key_base64: The app's end-to-end encryption master
@@ -83,17 +86,19 @@ class PusherToolkit(BaseToolkit):
             `private-encrypted-` channels; env
             `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` when omitted. The built-in
             tools encrypt the data here, so neither Membrane nor Pusher sees
-            it; catalog tools cannot, and refuse calls that name such a
-            channel.
+            it; catalog tools cannot, and refuse calls that would publish to
+            such a channel.
 
     NOTE: The secrets (`encryption_master_key_base64`, `pusher_settings`) are
     left out of `repr`, `model_dump` and pickles. A toolkit loaded from a pickle
     reads them from the environment, as one built without them would.
 
-    NOTE: `read_only=True` keeps catalog tools whose Membrane action type only
-    reads (`list-data-records`, `find-data-record-by-id`, ...; see
-    `membrane_pusher.tools.action_tool.READ_ONLY_ACTION_TYPES`); actions of
-    other or unknown types are left out.
+    NOTE: `read_only=True` keeps catalog tools whose action only reads: a
+    Membrane type that reads (`list-data-records`, ...), or a generic type
+    with a key that starts with a read verb and names no write
+    (`list-channels`, `get-channel-info`; see
+    `membrane_pusher.tools.action_kinds.action_flags`); every other action
+    is left out.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

@@ -165,6 +165,11 @@ class Sandbox:
         return self._workspace
 
     @property
+    def started(self) -> bool:
+        """Whether `start()` has run and `stop()` has not run since."""
+        return self._workspace is not None or self.server.running
+
+    @property
     def started_in(self) -> float | None:
         """Seconds soketi took to become ready."""
         return self.server.started_in
@@ -181,12 +186,18 @@ class Sandbox:
     def start(self) -> Self:
         """Install (when asked), start soketi, and write the stand-in workspace.
 
+        A sandbox starts once: a second `start()` (or a nested `with` or
+        `async with` on the same sandbox) is refused and leaves the running
+        sandbox exactly as it was. After `stop()` it may be started again.
+
         On any failure, Ctrl-C included, everything started so far is
         stopped and the temporary folder removed before the error propagates.
 
         Raises:
-            SandboxError: soketi is missing or could not start.
+            SandboxError: the sandbox is already started, or soketi is
+                missing or could not start.
         """
+        self._refuse_if_started()
         try:
             if self.install:
                 install_soketi(self.install_dir)
@@ -201,6 +212,20 @@ class Sandbox:
             self.stop()
             raise
         return self
+
+    def _refuse_if_started(self) -> None:
+        """Raise before anything changes when this sandbox already runs.
+
+        Going on would stop the running sandbox on the way out of the failed
+        start, so the refusal has to come first.
+        """
+        if not self.started:
+            return
+
+        raise SandboxError(
+            "this sandbox is already started; use it, or stop() it first",
+            hint="Start a sandbox once (one `with` block or one start() call).",
+        )
 
     def _write_workspace(self, home: Path) -> StandinWorkspace:
         """Write the default stand-in workspace with soketi as its upstream."""
@@ -281,7 +306,12 @@ class Sandbox:
         In the main thread, SIGTERM and SIGHUP raise a `KeyboardInterrupt`
         for the length of the block (see `signals_as_interrupts`), so the
         sandbox is stopped as on Ctrl-C instead of outliving the program.
+
+        Raises:
+            SandboxError: the sandbox is already started (a nested `with`);
+                the outer block keeps it running and keeps its signals.
         """
+        self._refuse_if_started()
         self._signals.enter_context(signals_as_interrupts())
         try:
             return self.start()
@@ -302,7 +332,13 @@ class Sandbox:
             self._signals.close()
 
     async def __aenter__(self) -> Self:
-        """Start the sandbox in a worker thread."""
+        """Start the sandbox in a worker thread.
+
+        Raises:
+            SandboxError: the sandbox is already started (a nested
+                `async with`); the outer block keeps it running.
+        """
+        self._refuse_if_started()
         return await asyncio.to_thread(self.start)
 
     async def __aexit__(

@@ -14,9 +14,11 @@
   error with the message, error type and key and what to try next, while a
   missing CLI or an expired login raises;
 * `metadata["read_only"]` and `metadata["destructive"]` come from the action's
-  Membrane type (`list-data-records` reads, `delete-data-record` destroys);
-  with a `confirm` callback, destructive actions run only when it approves
-  (the gate of `ValidatedTool`);
+  Membrane type when it says (`list-data-records` reads, `delete-data-record`
+  destroys), else from the verbs of its key or name and its description (see
+  `tools.action_kinds.action_flags`: `terminate-user-connections` destroys,
+  `get-channel-info` reads); with a `confirm` callback, destructive actions
+  run only when it approves (the gate of `ValidatedTool`);
 * an optional `argument_check`, given by whoever builds the tool (a toolkit
   that knows the service's rules), may refuse a valid call after the schema
   check and before confirmation, so a refused call starts no process.
@@ -34,6 +36,11 @@ from pydantic import Field
 from membrane_pusher.errors import ActionFailedError
 from membrane_pusher.json_text import HIDDEN_CHARACTERS
 from membrane_pusher.schema.normalize import model_facing_schema
+from membrane_pusher.tools.action_kinds import (
+    DESTRUCTIVE_ACTION_TYPES,
+    READ_ONLY_ACTION_TYPES,
+    action_flags,
+)
 from membrane_pusher.tools.base import ValidatedTool
 from membrane_pusher.tools.naming import slugify, tool_name
 from membrane_pusher.tools.results import ToolOutcome
@@ -57,17 +64,6 @@ logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION_CHARS = 1024
 
-# Membrane action types that only read data (GET-like); any other type,
-# unknown ones included, may write.
-READ_ONLY_ACTION_TYPES = frozenset(
-    {
-        "list-data-records",
-        "find-data-record-by-id",
-        "match-data-record",
-        "search-data-record",
-    }
-)
-DESTRUCTIVE_ACTION_TYPES = frozenset({"delete-data-record"})
 _SPACES = re.compile(r"\s+")
 
 ArgumentCheck = Callable[[str, Mapping[str, Any]], None]
@@ -132,7 +128,7 @@ class MembraneActionTool(ValidatedTool):
 
     @property
     def destructive(self) -> bool:
-        """Whether the action deletes data (from its Membrane type)."""
+        """Whether the action destroys something (see `action_flags`)."""
         return (self.metadata or {}).get("destructive") is True
 
     def check_rules(self, arguments: dict[str, Any]) -> None:
@@ -219,19 +215,6 @@ def action_tool(
     )
     logger.debug("tool %s built for action %s", tool.name, action.id)
     return tool
-
-
-def action_flags(action: Action) -> dict[str, bool]:
-    """`read_only` and `destructive` for an action, from its Membrane type.
-
-    An action without a type, or with one not listed here, counts as a
-    possible write that is not destructive.
-    """
-    kind = (action.type or "").strip().lower()
-    return {
-        "read_only": kind in READ_ONLY_ACTION_TYPES,
-        "destructive": kind in DESTRUCTIVE_ACTION_TYPES,
-    }
 
 
 def describe_action(action: Action) -> str:

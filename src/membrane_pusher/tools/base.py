@@ -33,8 +33,9 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from collections.abc import Mapping
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
@@ -49,6 +50,9 @@ from membrane_pusher.tools.confirmation import (
 )
 from membrane_pusher.tools.provider_names import in_provider_names
 from membrane_pusher.tools.results import ToolOutcome, error_content, shape_result
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
 
 __all__ = ["ValidatedTool"]
 
@@ -161,6 +165,59 @@ class ValidatedTool(BaseTool):
         does nothing here. Subclasses raise a `CallError` (usually
         `InvalidArgumentsError`) or a `SetupError`.
         """
+
+    def invoke(
+        self,
+        input: Any,  # noqa: A002 - LangChain's name for it
+        config: RunnableConfig | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run the tool; a tool call whose `args` is not an object gets an error.
+
+        LangChain expects a tool call's `args` to be a dict and fails on
+        anything else; models do send `null` or the arguments as JSON text.
+        """
+        call, refusal = self._readable_call(input)
+        if refusal is not None:
+            return refusal
+        return super().invoke(call, config, **kwargs)
+
+    async def ainvoke(
+        self,
+        input: Any,  # noqa: A002 - LangChain's name for it
+        config: RunnableConfig | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Async `invoke`, with the same handling of malformed tool calls."""
+        call, refusal = self._readable_call(input)
+        if refusal is not None:
+            return refusal
+        return await super().ainvoke(call, config, **kwargs)
+
+    def _readable_call(self, value: Any) -> tuple[Any, ToolMessage | None]:
+        """Parse a tool call's text `args`, or answer a call whose `args` is no object.
+
+        Returns:
+            The input to run (unchanged unless its `args` was JSON text), and
+            the error reply when the call cannot run.
+        """
+        is_call = isinstance(value, dict) and value.get("type") == "tool_call"
+        if not is_call or isinstance(value.get("args"), dict):
+            return value, None
+
+        raw = value.get("args")
+        try:
+            if isinstance(raw, str):
+                return {**value, "args": _parse_string_input(raw, self.name)}, None
+            raise _not_an_object(f"got {_json_kind(raw)}", self.name)
+        except ToolException as error:
+            reply = ToolMessage(
+                content=str(error),
+                tool_call_id=str(value.get("id") or ""),
+                name=self.name,
+                status="error",
+            )
+            return value, reply
 
     def _to_args_and_kwargs(
         self, tool_input: str | dict[str, Any], tool_call_id: str | None

@@ -9,8 +9,9 @@ call and its result are printed on stderr as they happen, and the model's
 answer on stdout. Destructive calls ask on a terminal (the tools' own gate);
 without one they are refused unless `--yes` was given, and the model is told
 how to allow them. The command fails (exit 1, `"ok": false` with `--json`)
-when the turn ends without an answer, or when the model called tools and
-none of its calls succeeded (refused, invalid or failed).
+when the turn ends without an answer, or when a tool's last call in the turn
+was refused, invalid or failed (`agent.outcome.unrecovered_failures`): a
+failure fixed by a later successful call of the same tool does not count.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.tools import BaseTool
 
-    from membrane_pusher.agent.turn import AgentEvent, AgentTurn
+    from membrane_pusher.agent.turn import AgentEvent, AgentTurn, ToolCallRecord
 
 __all__ = ["command"]
 
@@ -80,7 +81,7 @@ def command(
     at most 4,000 characters.
     """
     from membrane_pusher.agent.chat_models import load_chat_model
-    from membrane_pusher.agent.turn import run_agent_turn
+    from membrane_pusher.agent.turn import run_agent_turn, unrecovered_failures
     from membrane_pusher.cli.toolset import Confirmer, build_tools
     from membrane_pusher.extras import install_command
 
@@ -109,31 +110,26 @@ def command(
         )
 
     finished = turn.stop_reason == "answer"
-    nothing_done = _no_call_succeeded(turn)
+    failures = unrecovered_failures(turn.calls)
     if state.json_mode:
-        state.output.data({**turn.to_dict(), "ok": finished and not nothing_done})
+        state.output.data({**turn.to_dict(), "ok": finished and not failures})
     elif turn.answer:
         state.output.text(turn.answer)
     if not finished:
         state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
         return ExitCode.FAILURE
-    if nothing_done:
-        state.output.say(_failed_calls_message(turn), style="red")
+    if failures:
+        state.output.say(_failed_calls_message(turn, failures), style="red")
         return ExitCode.FAILURE
     return ExitCode.OK
 
 
-def _no_call_succeeded(turn: AgentTurn) -> bool:
-    """Whether the model called tools and every call was refused or failed.
+def _failed_calls_message(turn: AgentTurn, failures: list[ToolCallRecord]) -> str:
+    """One line naming the calls that were refused or failed for good."""
+    if any(call.status == "ok" for call in turn.calls):
+        listed = ", ".join(f"{call.name} ({call.status})" for call in failures)
+        return f"Some tool calls succeeded, but these did not: {listed}"
 
-    A turn without calls (a plain answer) is not a failure; one that failed
-    first and then succeeded on a retry is not either.
-    """
-    return bool(turn.calls) and all(call.status != "ok" for call in turn.calls)
-
-
-def _failed_calls_message(turn: AgentTurn) -> str:
-    """One line naming the calls that were refused or failed."""
     listed = ", ".join(f"{call.name} ({call.status})" for call in turn.calls)
     if len(turn.calls) == 1:
         return f"The only tool call did not succeed: {listed}"

@@ -1,0 +1,40 @@
+"""The stand-in catalog looks like Membrane's, and its actions classify as meant."""
+
+from __future__ import annotations
+
+from membrane_pusher.membrane.models import Action
+from membrane_pusher.sandbox.standin.defaults import pusher_actions
+from membrane_pusher.tools.action_kinds import action_flags
+
+EXPECTED = {
+    "trigger-event": "write",
+    "trigger-batch-events": "write",
+    "list-channels": "read",
+    "get-channel-info": "read",
+    "get-presence-users": "read",
+    "terminate-user-connections": "destroy",
+    "send-to-user": "write",
+    "authorize-channel": "write",
+    "authenticate-user": "write",
+    "validate-webhook": "write",
+}
+
+
+def kind(flags):
+    if flags["destructive"]:
+        return "destroy"
+    return "read" if flags["read_only"] else "write"
+
+
+def test_catalog_actions_carry_the_generic_connector_type():
+    types = {record["type"] for record in pusher_actions()}
+
+    assert types == {"connector-operation"}
+
+
+def test_catalog_actions_are_classified_by_their_keys():
+    actions = [Action.model_validate(record) for record in pusher_actions()]
+
+    kinds = {action.key: kind(action_flags(action)) for action in actions}
+
+    assert kinds == EXPECTED
