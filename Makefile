@@ -28,7 +28,7 @@ demo: sandbox-install
 	$(BIN)/membrane-pusher demo
 
 ## Everything CI checks: format, lint, types, and the whole test suite
-## (about 2,600 tests, soketi end-to-end ones included: about 5 minutes).
+## (about 2,800 tests, soketi end-to-end ones included: about 5 minutes).
 test: lint typecheck unit
 
 lint: $(STAMP)

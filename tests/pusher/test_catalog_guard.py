@@ -101,7 +101,14 @@ def tool_call(tool, args):
         ({"channel": ENCRYPTED}, [("channel", ENCRYPTED)]),
         ({"channels": ["a", ENCRYPTED]}, [("channels[1]", ENCRYPTED)]),
         ({"Channel": ENCRYPTED}, [("Channel", ENCRYPTED)]),
-        ({"channels": f"a,{ENCRYPTED}"}, [("channels", f"a,{ENCRYPTED}")]),
+        ({"channels": f"a,{ENCRYPTED}"}, [("channels", ENCRYPTED)]),
+        ({"channels": f"a, {ENCRYPTED} ,b"}, [("channels", ENCRYPTED)]),
+        ({"channels": ["team-private-encrypted-notes"]}, []),
+        ({"channel": "team-private-encrypted-notes"}, []),
+        ({"channels": "a,team-private-encrypted-notes"}, []),
+        ({"channel": f"a,{ENCRYPTED}"}, []),
+        ({"channels": [f"a,{ENCRYPTED}"]}, []),
+        ({"data": {"channel": ENCRYPTED}}, [("data.channel", ENCRYPTED)]),
         (
             {"batch": [{"channel": "a"}, {"channel": ENCRYPTED}]},
             [("batch[1].channel", ENCRYPTED)],
@@ -131,11 +138,11 @@ def test_encrypted_channels_are_found_at_any_depth(arguments, expected):
         ({"channel": ENCRYPTED, "eventName": "e"}, True, [("channel", ENCRYPTED)]),
         ({"channels": [ENCRYPTED], "name": "e"}, True, [("channels[0]", ENCRYPTED)]),
         ({"channel": ENCRYPTED, "event": "e"}, False, []),
-        (
-            {"data": "x", "target": {"channel": ENCRYPTED}},
-            False,
-            [("target.channel", ENCRYPTED)],
-        ),
+        ({"data": "x", "target": {"channel": ENCRYPTED}}, False, []),
+        ({"data": "x", "target": {"channel": ENCRYPTED}}, True, []),
+        ({"name": "e", "target": {"channel": ENCRYPTED}}, True, []),
+        ({"channel": ENCRYPTED, "body": "x"}, False, [("channel", ENCRYPTED)]),
+        ({"channel": ENCRYPTED, "user_data": {}}, False, [("channel", ENCRYPTED)]),
         (
             {"batch": [{"channel": "a", "data": "x"}, {"channel": ENCRYPTED}]},
             True,
@@ -150,6 +157,120 @@ def test_encrypted_channels_are_found_at_any_depth(arguments, expected):
 )
 def test_only_encrypted_channels_that_would_get_data_count(arguments, writes, expected):
     assert published_encrypted_channels(arguments, writes=writes) == expected
+
+
+MENTIONED_ONLY = {
+    "named-inside-data": {
+        "channels": ["audit"],
+        "name": "channel-created",
+        "data": {"channel": ENCRYPTED},
+    },
+    "named-in-a-sibling-object": {
+        "channels": ["audit"],
+        "name": "e",
+        "data": "hi",
+        "meta": {"source": {"channel": ENCRYPTED}},
+    },
+    "prefix-inside-a-name": {
+        "channels": ["team-private-encrypted-notes"],
+        "name": "e",
+        "data": "hi",
+    },
+    "webhook-body": {
+        "key": "k",
+        "signature": "s",
+        "body": {
+            "time_ms": 1,
+            "events": [{"name": "channel_occupied", "channel": ENCRYPTED}],
+        },
+    },
+    "event-inside-message": {
+        "channel": "deploys",
+        "event": "e",
+        "message": {"channel": ENCRYPTED, "event": "e"},
+    },
+}
+
+
+@pytest.mark.parametrize("writes", [True, False])
+@pytest.mark.parametrize(
+    "arguments", MENTIONED_ONLY.values(), ids=MENTIONED_ONLY.keys()
+)
+def test_an_encrypted_channel_merely_mentioned_is_not_published_to(arguments, writes):
+    assert published_encrypted_channels(arguments, writes=writes) == []
+
+
+@pytest.mark.parametrize("writes", [True, False])
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            {"channels": f"audit, {ENCRYPTED}", "name": "e", "data": "x"},
+            [("channels", ENCRYPTED)],
+        ),
+        (
+            {"path": "/events", "body": {"channel": ENCRYPTED, "data": "plan"}},
+            [("body.channel", ENCRYPTED)],
+        ),
+        (
+            {"payload": {"batch": [{"channel": ENCRYPTED, "data": "plan"}]}},
+            [("payload.batch[0].channel", ENCRYPTED)],
+        ),
+    ],
+)
+def test_event_data_beside_an_encrypted_channel_is_refused_anywhere(
+    arguments, writes, expected
+):
+    assert published_encrypted_channels(arguments, writes=writes) == expected
+
+
+def loose_check(key):
+    action = Action(id="act_1", key=key, type="connector-operation")
+    return catalog_argument_check(action)
+
+
+@pytest.mark.parametrize("key", ["trigger-event", "validate-webhook", "get-thing"])
+@pytest.mark.parametrize(
+    "arguments", MENTIONED_ONLY.values(), ids=MENTIONED_ONLY.keys()
+)
+def test_catalog_checks_let_mentions_of_encrypted_channels_through(key, arguments):
+    check = loose_check(key)
+
+    check(key, arguments)
+
+
+PAYLOAD_CONTENTS = {
+    "message-channel": {"message": {"channel": "#general", "text": "hi"}},
+    "payload-user-id": {"payload": {"user_id": "Alice Smith"}},
+    "message-client-event": {"message": {"event": "client-typing", "by": "u1"}},
+    "payload-info": {"payload": {"info": "user_count"}},
+    "message-socket-id": {
+        "message": {"socket_id": "abc", "name": "client-x", "channel": "private-a"}
+    },
+    "body-webhook-events": {
+        "body": {
+            "events": [
+                {
+                    "name": "client_event",
+                    "channel": "private-chat",
+                    "event": "client-typing",
+                    "socket_id": "1.2",
+                    "user_id": "auth0|5",
+                }
+            ]
+        }
+    },
+    "channel-data": {"channel_data": {"user_id": "a b", "info": "user_count"}},
+}
+
+
+@pytest.mark.parametrize(
+    "contents", PAYLOAD_CONTENTS.values(), ids=PAYLOAD_CONTENTS.keys()
+)
+def test_no_field_rule_looks_inside_a_payload(contents):
+    check = loose_check("trigger-event")
+
+    check("trigger-event", {"channel": "deploys", "event": "e", **contents})
 
 
 # --- through the toolkit, with the stand-in CLI ---------------------------------
@@ -434,6 +555,13 @@ RULE_PASSES = {
         "event": "e",
         "data": {"channel": "not a channel!", "name": "client-x"},
     },
+    "message-is-opaque": {
+        "channel": "deploys",
+        "event": "e",
+        "message": {"channel": "#general", "text": "hi"},
+    },
+    # Channels only mentioned, never published to, pass the stand-in too.
+    **{f"mentioned-{name}": args for name, args in MENTIONED_ONLY.items()},
     "info-without-user-count": {"info": ["subscription_count"]},
     "info-next-to-an-unusual-channel": {"channel": 5, "info": "user_count"},
     "user-object-without-a-user-id": {"user": {"id": "a b"}, "name": "client-x"},

@@ -38,3 +38,23 @@ def test_catalog_actions_are_classified_by_their_keys():
     kinds = {action.key: kind(action_flags(action)) for action in actions}
 
     assert kinds == EXPECTED
+
+
+def reading_record(**changes):
+    record = next(r for r in pusher_actions() if r["key"] == "get-channel-info")
+    return Action.model_validate({**record, **changes})
+
+
+def test_a_catalog_read_that_also_writes_is_not_read_only():
+    compound = reading_record(key="get-channel-info-and-lock", name="Get and Lock")
+    described = reading_record(description="Gets the channel and triggers a sync.")
+
+    kinds = [kind(action_flags(compound)), kind(action_flags(described))]
+
+    assert kinds == ["write", "write"]
+
+
+def test_a_catalog_read_that_denies_being_destructive_stays_a_read():
+    action = reading_record(description="Get the channel. Not a destructive call.")
+
+    assert kind(action_flags(action)) == "read"

@@ -62,10 +62,115 @@ def action(key=None, *, name=None, description=None, action_type="connector-oper
         ("record", WRITE),
         ("listen", WRITE),
         ("kickoff-job", WRITE),
+        ("fetch-and-lock-job", WRITE),
+        ("get-and-increment-counter", WRITE),
+        ("query-and-flush-cache", WRITE),
+        ("find-and-merge-duplicates", WRITE),
+        ("read-and-ack-messages", WRITE),
+        ("list-and-dispatch-jobs", WRITE),
+        ("get-next-message-and-dequeue", WRITE),
+        ("retrieve-and-consume", WRITE),
+        ("search-and-tag", WRITE),
+        ("lookup-and-link", WRITE),
+        ("query-graphql", WRITE),
+        ("query-channels", WRITE),
+        ("get-plus-reserve-seat", WRITE),
+        ("list-then-archive", WRITE),
+        ("getAndLockJob", WRITE),
+        ("fetch_and_lock_job", WRITE),
     ],
 )
 def test_generic_actions_are_judged_by_the_verbs_of_their_key(key, flags, action_type):
     assert action_flags(action(key, action_type=action_type)) == flags
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "lock",
+        "unlock",
+        "increment",
+        "decrement",
+        "flush",
+        "merge",
+        "ack",
+        "acknowledge",
+        "dispatch",
+        "dequeue",
+        "enqueue",
+        "consume",
+        "tag",
+        "untag",
+        "link",
+        "unlink",
+        "mutate",
+        "run",
+        "execute",
+        "process",
+        "sync",
+        "import",
+        "move",
+        "copy",
+        "archive",
+        "publish",
+        "notify",
+        "invite",
+        "assign",
+        "approve",
+        "reject",
+        "start",
+        "stop",
+        "cancel",
+        "reset",
+        "rotate",
+        "mark",
+        "generate",
+    ],
+)
+def test_a_write_verb_anywhere_in_a_read_key_makes_it_a_write(word):
+    assert action_flags(action(f"get-job-{word}")) == WRITE
+    assert action_flags(action("get-job", name=f"Get job {word}")) == WRITE
+
+
+@pytest.mark.parametrize(
+    "name", ["Get and lock a job", "Fetch user then notify", "Get user or channel"]
+)
+def test_a_conjunction_in_the_name_stops_a_read_key(name):
+    assert action_flags(action("get-job", name=name)) == WRITE
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Lists channels then triggers a cleanup event.",
+        "Gets the user and sends them a welcome email.",
+        "Creates the record when it is missing.",
+        "Also updates the last-seen time.",
+        "Deletes expired entries first.",
+        "Publishes the result to the audit channel.",
+        "Posts a message to the room.",
+        "Fetch, then trigger a sync.",
+        "Does not create anything.",
+    ],
+)
+def test_a_write_verb_in_the_description_stops_a_read(description):
+    flags = action_flags(action("list-channels", description=description))
+
+    assert flags["read_only"] is False
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "List the occupied channels, optionally those whose name starts with x.",
+        "Get the state of one channel: its subscription or user count.",
+        "List the users currently subscribed to a presence channel.",
+        "Returns the date the channel was created.",
+        None,
+    ],
+)
+def test_a_description_without_a_write_verb_keeps_a_read(description):
+    assert action_flags(action("list-channels", description=description)) == READ
 
 
 @pytest.mark.parametrize(
@@ -103,6 +208,18 @@ def test_a_write_verb_in_the_name_stops_a_read_key():
         ("A destructive reset of the channel.", True),
         ("A non-destructive update.", False),
         ("Not destructive at all.", False),
+        ("Not a destructive operation.", False),
+        ("Safe: nothing destructive happens.", False),
+        ("This call isn't destructive", False),
+        ("This call isn\u2019t destructive", False),
+        ("It never does anything destructive.", False),
+        ("Runs without destructive side effects.", False),
+        ("No destructive effects.", False),
+        ("Nothing is lost. Destructive for caches only.", True),
+        ("Not reversible, destructive: the data is gone.", True),
+        ("This is not only destructive but final.", True),
+        ("Not destructive; a destructive reset follows.", True),
+        ("For destructive changes use delete-channel.", True),
         ("Indestructible storage.", False),
         ("Publishes an event.", False),
         (None, False),
@@ -130,6 +247,22 @@ def test_a_description_that_says_destructive_makes_it_destructive(
 )
 def test_the_membrane_type_decides_first(action_type, key, flags):
     assert action_flags(action(key, action_type=action_type)) == flags
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Returns the webhook. Not a destructive operation.",
+        "Safe: nothing destructive happens.",
+        "This call isn't destructive",
+    ],
+)
+def test_a_read_whose_description_denies_destruction_stays_a_read(description):
+    flags = action_flags(
+        action("get-webhook", name="Get webhook", description=description)
+    )
+
+    assert flags == READ
 
 
 def test_a_destructive_description_on_a_read_type_stays_a_read():

@@ -28,20 +28,22 @@ Pusher field. Keys match in any case, at any depth of the arguments:
 
 Anything else passes through: a channel list given as text (commas are valid
 in channel names), an `event` object, a `name` without a channel or user id.
-The values of `data`, `user_data`, `user_info` and `channel_data` are
-payloads Pusher carries as they are, so nothing inside them is checked.
+The values of the payload keys (`data`, `message`, `payload`, `body`,
+`user_data`, `user_info`, `channel_data`) are content Pusher or the action
+carries as it is, so no field rule looks inside them.
 
 Event data for a `private-encrypted-` channel must be encrypted with the app's
-master key before it leaves this process, and only the built-in tools do
-that. So a call that would publish to such a channel is refused too, and the
-refusal points to the built-in tools. A call publishes to a channel it names
-when the object naming it, or an object around that one, holds event data (a
-`data`, `message` or `payload` key, in any case), or when the action writes
-(see `tools.action_kinds.action_flags`) and such an object holds an event name
-key (`name`, `event`, `event_name`, `eventName`). Reading a channel's state
-(`{"channel": ..., "info": [...]}`) sends no data and passes. Here a string
-that merely contains the prefix counts (`"a,private-encrypted-b"`), since an
-action may split it.
+master key before it leaves this process, which only the built-in tools do,
+so a call publishing to such a channel is refused with a pointer to them. A
+channel is encrypted when its name starts with `private-encrypted-` (a
+`channels` text is split on commas first). A call publishes to it when the
+very object naming it holds event data (a payload key, in any case) or, for an
+action that writes (`tools.action_kinds.action_flags`), an event name key
+(`name`, `event`, `event_name`, `eventName`). What an enclosing or sibling
+object holds does not count (`{"data": ..., "meta": {"channel": ...}}` only
+mentions it), nor does reading a channel's state. Inside a payload only event
+data counts: a webhook body's `{"name": "channel_occupied", "channel": ...}`
+publishes nothing, a wrapped `{"body": {"channel": ..., "data": ...}}` does.
 
 Actions that only read (see `tools.action_kinds.action_flags`: a read type,
 or a key such as `get-channel-info` or `list-channels`) may name any channel
@@ -82,9 +84,11 @@ _CHANNEL_KEYS = frozenset({"channel", "channels"})
 _USER_KEYS = frozenset({"user_id", "userid"})
 _EVENT_KEYS = frozenset({"event", "event_name", "eventname"})
 _EVENT_NAME_KEYS = _EVENT_KEYS | {"name"}
-_EVENT_DATA_KEYS = frozenset({"data", "message", "payload"})
 _PREFIX_KEYS = ("filter_by_prefix", "prefix")
-_PAYLOAD_KEYS = frozenset({"data", "user_data", "user_info", "channel_data"})
+# Keys whose values are content carried as it is; they are also event data.
+_PAYLOAD_KEYS = frozenset(
+    {"data", "message", "payload", "body", "user_data", "user_info", "channel_data"}
+)
 
 _PUBLISHING_TOOLS = "pusher_trigger_event or pusher_trigger_batch"
 _ENCRYPTED_HINT = (
@@ -198,16 +202,14 @@ def info_field_problems(arguments: Mapping[str, Any]) -> list[str]:
 def encrypted_channel_paths(arguments: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Return `(JSON path, channel)` for every encrypted channel the arguments name.
 
-    Unlike the other rules, this looks inside payloads too: refusing too much
-    is the safe side when data could leave unencrypted.
+    Unlike the field rules, this looks inside payloads too. A comma-separated
+    `channels` text gives each encrypted part on its own.
 
     Args:
         arguments: A JSON-like argument object (its depth is bounded by the
             schema validation that runs first).
     """
-    found: list[_EncryptedName] = []
-    _walk_encrypted("", arguments, _Around(), found)
-    return [(hit.path, hit.channel) for hit in found]
+    return [(hit.path, hit.channel) for hit in _encrypted_names("", arguments)]
 
 
 def published_encrypted_channels(
@@ -215,20 +217,19 @@ def published_encrypted_channels(
 ) -> list[tuple[str, str]]:
     """Return `(JSON path, channel)` for every encrypted channel a call publishes to.
 
-    A named encrypted channel counts when the object naming it, or one around
-    it, holds event data, or, for an action that writes, an event name key.
+    A named encrypted channel counts when the object naming it holds event
+    data, or, for an action that writes and outside payloads, an event name
+    key. What objects around it hold does not count.
 
     Args:
         arguments: A JSON-like argument object.
         writes: Whether the action may write (see
             `tools.action_kinds.action_flags`).
     """
-    found: list[_EncryptedName] = []
-    _walk_encrypted("", arguments, _Around(), found)
     return [
         (hit.path, hit.channel)
-        for hit in found
-        if hit.around.data or (writes and hit.around.event_name)
+        for hit in _encrypted_names("", arguments)
+        if hit.beside.data or (writes and hit.beside.event_name)
     ]
 
 
@@ -339,54 +340,65 @@ def _objects(path: str, value: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
             yield from _objects(f"{path}[{index}]", item)
 
 
-class _Around(NamedTuple):
-    """What the objects holding a value (itself included) carry."""
+class _Beside(NamedTuple):
+    """What the object naming a channel holds next to it."""
 
     data: bool = False
     event_name: bool = False
 
 
 class _EncryptedName(NamedTuple):
-    """One encrypted channel named in the arguments, and what is around it."""
+    """One encrypted channel named in the arguments, and what is beside it."""
 
     path: str
     channel: str
-    around: _Around
+    beside: _Beside
 
 
-def _walk_encrypted(
-    path: str, value: Any, around: _Around, found: list[_EncryptedName]
-) -> None:
-    """Collect the encrypted channels named inside `value`."""
-    if isinstance(value, dict):
-        around = _Around(
-            data=around.data or _has_key(value, _EVENT_DATA_KEYS),
-            event_name=around.event_name or _has_key(value, _EVENT_NAME_KEYS),
-        )
-        for key, item in value.items():
-            where = _join(path, key)
-            if str(key).lower() in _CHANNEL_KEYS:
-                found.extend(
-                    _EncryptedName(at, channel, around)
-                    for at, channel in _encrypted_in(where, item)
-                )
-            _walk_encrypted(where, item, around, found)
-    elif isinstance(value, list):
+def _encrypted_names(
+    path: str, value: Any, *, in_payload: bool = False
+) -> Iterator[_EncryptedName]:
+    """Yield the encrypted channels named inside `value`."""
+    if isinstance(value, list):
         for index, item in enumerate(value):
-            _walk_encrypted(f"{path}[{index}]", item, around, found)
+            yield from _encrypted_names(f"{path}[{index}]", item, in_payload=in_payload)
+        return
+    if not isinstance(value, dict):
+        return
+
+    # Inside a payload, an event name alone may describe an event (a webhook
+    # body does) rather than publish one; event data still publishes.
+    beside = _Beside(
+        data=_has_key(value, _PAYLOAD_KEYS),
+        event_name=not in_payload and _has_key(value, _EVENT_NAME_KEYS),
+    )
+    for key, item in value.items():
+        where = _join(path, key)
+        name = str(key).lower()
+        if name in _CHANNEL_KEYS:
+            for at, channel in _encrypted_in(where, item, name):
+                yield _EncryptedName(at, channel, beside)
+        inside = in_payload or name in _PAYLOAD_KEYS
+        yield from _encrypted_names(where, item, in_payload=inside)
 
 
-def _encrypted_in(path: str, value: Any) -> list[tuple[str, str]]:
+def _encrypted_in(path: str, value: Any, key: str) -> list[tuple[str, str]]:
     """The encrypted channels in one `channel` / `channels` value."""
     if isinstance(value, str):
-        return [(path, value)] if ENCRYPTED_PREFIX in value else []
+        parts = value.split(",") if key == "channels" else [value]
+        return [(path, part.strip()) for part in parts if _is_encrypted(part)]
     if isinstance(value, list):
         return [
             (f"{path}[{index}]", item)
             for index, item in enumerate(value)
-            if isinstance(item, str) and ENCRYPTED_PREFIX in item
+            if isinstance(item, str) and _is_encrypted(item)
         ]
     return []
+
+
+def _is_encrypted(channel: str) -> bool:
+    """Tell whether a channel name (spaces aside) is an encrypted channel's."""
+    return channel.strip().startswith(ENCRYPTED_PREFIX)
 
 
 def _join(path: str, key: Any) -> str:

@@ -7,7 +7,10 @@ connector, Pusher's included, carry a generic type (`connector-operation`,
 (`terminate-user-connections`), else its name, and its description.
 
 `action_flags` turns this into the `read_only` and `destructive` flags of a
-tool; the rule is spelled out in its docstring.
+tool; the rule is spelled out in its docstring. Calling a write read-only is
+the costly mistake (a read-only toolkit would run it unasked), so an action
+is read-only only when every sign agrees; calling a read a write merely hides
+it from read-only toolkits.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from membrane_pusher.membrane.models import Action
 
 __all__ = [
+    "CONJUNCTIONS",
     "DESTRUCTIVE_ACTION_TYPES",
     "DESTRUCTIVE_VERBS",
     "READ_ONLY_ACTION_TYPES",
@@ -66,56 +70,89 @@ DESTRUCTIVE_VERBS = frozenset(
         "wipe",
     }
 )
+# `query` is left out on purpose: `query-graphql` may run a mutation.
 READ_VERBS = frozenset(
-    {
-        "count",
-        "fetch",
-        "find",
-        "get",
-        "list",
-        "lookup",
-        "query",
-        "read",
-        "retrieve",
-        "search",
-    }
+    {"count", "fetch", "find", "get", "list", "lookup", "read", "retrieve", "search"}
 )
 WRITE_VERBS = DESTRUCTIVE_VERBS | frozenset(
     {
+        "ack",
+        "acknowledge",
+        "activate",
         "add",
+        "append",
         "approve",
         "archive",
         "assign",
+        "attach",
         "authenticate",
         "authorize",
+        "block",
         "broadcast",
         "cancel",
         "change",
+        "claim",
+        "clone",
+        "close",
+        "commit",
+        "complete",
+        "confirm",
+        "consume",
+        "copy",
         "create",
+        "deactivate",
+        "decrement",
+        "deploy",
+        "dequeue",
+        "detach",
         "disable",
+        "dispatch",
+        "duplicate",
         "edit",
         "emit",
         "enable",
+        "enqueue",
         "execute",
+        "flush",
+        "generate",
+        "grant",
         "import",
+        "increment",
         "insert",
         "invite",
+        "invoke",
+        "link",
+        "lock",
         "mark",
+        "merge",
         "modify",
         "move",
+        "mutate",
         "notify",
         "patch",
+        "pause",
+        "pop",
         "post",
+        "process",
         "publish",
         "push",
         "put",
         "register",
+        "reject",
         "rename",
+        "renew",
+        "reopen",
         "replace",
         "reset",
+        "resolve",
+        "restart",
         "restore",
+        "resume",
+        "retry",
+        "rotate",
         "run",
         "save",
+        "schedule",
         "send",
         "set",
         "sign",
@@ -123,20 +160,57 @@ WRITE_VERBS = DESTRUCTIVE_VERBS | frozenset(
         "stop",
         "submit",
         "subscribe",
+        "suspend",
+        "sync",
+        "tag",
+        "transfer",
         "trigger",
+        "unblock",
+        "unlink",
+        "unlock",
         "unsubscribe",
+        "untag",
         "update",
         "upload",
         "upsert",
         "write",
     }
 )
+# Words that join two steps (`fetch-and-lock-job`): the second step may write.
+CONJUNCTIONS = frozenset({"and", "then", "or", "plus"})
 
-# "destructive" as a word, unless the text denies it ("non-destructive",
-# "not destructive").
-_SAYS_DESTRUCTIVE = re.compile(
-    r"(?<!non-)(?<!non )(?<!not )\bdestructive\b", re.IGNORECASE
+# Verbs that, written as a verb in a description ("Sends ...", "creates"),
+# show that the action writes. Kept to words that are rarely nouns there.
+_DESCRIPTION_WRITE_VERBS = (
+    "broadcast|create|delete|dequeue|destroy|disconnect|dispatch|emit|enqueue|"
+    "erase|execute|insert|modify|overwrite|post|publish|purge|remove|revoke|"
+    "send|submit|terminate|trigger|update|upsert|write"
 )
+_SAYS_WRITE = re.compile(rf"\b(?:{_DESCRIPTION_WRITE_VERBS})(?:e?s)?\b", re.IGNORECASE)
+_SAYS_DESTRUCTIVE = re.compile(r"\bdestructive\b", re.IGNORECASE)
+# Words that deny a "destructive" shortly after them, in the same clause.
+_NEGATIONS = frozenset(
+    {
+        "aren't",
+        "doesn't",
+        "don't",
+        "isn't",
+        "never",
+        "no",
+        "non",
+        "none",
+        "not",
+        "nothing",
+        "wasn't",
+        "without",
+        "won't",
+    }
+)
+_NEGATION_REACH = 3
+# "not only destructive" affirms rather than denies.
+_NOT_DENYING = frozenset({"just", "merely", "only"})
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\u2014]")
+_PROSE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -152,13 +226,29 @@ def action_flags(action: Action) -> dict[str, bool]:
     2. Otherwise the action is destructive when a word of its key or name is
        a destructive verb (`DESTRUCTIVE_VERBS`: delete, remove, terminate,
        disconnect, revoke, ...), or when its description calls it
-       destructive (as a word; "non-destructive" does not count).
+       destructive. A "destructive" denied by one of the three words before
+       it in the same clause ("not a destructive call", "nothing destructive",
+       "isn't destructive", "non-destructive") does not count. A description
+       that merely mentions destruction ("For destructive changes use
+       delete-channel.") still counts: a wrong confirmation prompt is cheaper
+       than a missing one.
     3. An action whose type says nothing (none, `connector-operation`,
-       `custom` or any type not listed here) is read-only when the first word
-       of its key (of its name when the key is empty) is a read verb
-       (`READ_VERBS`: get, list, find, search, ...) and no word of its key or
-       name is a write verb (`WRITE_VERBS`: create, update, set, send,
-       trigger, delete, ...), so `get-or-create-user` writes.
+       `custom` or any type not listed here) is read-only only when all of
+       these hold:
+
+       * the first word of its key (of its name when the key is empty) is a
+         read verb (`READ_VERBS`: get, list, find, search, fetch, ...; not
+         `query`, which may mutate);
+       * no word of its key or name is a conjunction (`CONJUNCTIONS`: and,
+         then, or, plus), so `fetch-and-lock-job` and `get-or-create-user`
+         write;
+       * no word of its key or name is a write verb (`WRITE_VERBS`: create,
+         update, send, trigger, lock, increment, flush, dispatch, ..., and
+         every destructive verb);
+       * its description uses no write verb as a verb ("triggers", "sends",
+         "creates", "updates", "deletes", "publishes", "posts", ...), even a
+         denied one: "does not create anything" still makes it a write.
+
     4. Anything else is a write that is not destructive.
 
     Args:
@@ -175,10 +265,15 @@ def action_flags(action: Action) -> dict[str, bool]:
 
     key_words = action_words(action.key)
     name_words = action_words(action.name)
-    if _is_destructive(key_words + name_words, action.description):
+    description = action.description or ""
+    if _is_destructive(key_words + name_words, description):
         return {"read_only": False, "destructive": True}
 
-    read_only = kind not in WRITE_ACTION_TYPES and _only_reads(key_words, name_words)
+    read_only = (
+        kind not in WRITE_ACTION_TYPES
+        and _only_reads(key_words, name_words)
+        and not _SAYS_WRITE.search(description)
+    )
     return {"read_only": read_only, "destructive": False}
 
 
@@ -196,11 +291,30 @@ def action_words(text: str | None) -> list[str]:
     return _WORD.findall(_CAMEL_BOUNDARY.sub(" ", text).lower())
 
 
-def _is_destructive(words: list[str], description: str | None) -> bool:
+def _is_destructive(words: list[str], description: str) -> bool:
     """Whether a verb of the key or name, or the description, says it destroys."""
     if any(word in DESTRUCTIVE_VERBS for word in words):
         return True
-    return bool(description and _SAYS_DESTRUCTIVE.search(description))
+    return _says_destructive(description)
+
+
+def _says_destructive(description: str) -> bool:
+    """Whether the description calls the action destructive without denying it."""
+    text = description.lower().replace("\u2019", "'")
+    for match in _SAYS_DESTRUCTIVE.finditer(text):
+        clause = _CLAUSE_BREAK.split(text[: match.start()])[-1]
+        if not _denies(_PROSE_WORD.findall(clause)[-_NEGATION_REACH:]):
+            return True
+    return False
+
+
+def _denies(words: list[str]) -> bool:
+    """Whether a negation among the words before "destructive" denies it."""
+    following = [*words[1:], ""]
+    return any(
+        word in _NEGATIONS and after not in _NOT_DENYING
+        for word, after in zip(words, following, strict=False)
+    )
 
 
 def _only_reads(key_words: list[str], name_words: list[str]) -> bool:
@@ -208,4 +322,6 @@ def _only_reads(key_words: list[str], name_words: list[str]) -> bool:
     leading = key_words or name_words
     if not leading or leading[0] not in READ_VERBS:
         return False
-    return not any(word in WRITE_VERBS for word in key_words + name_words)
+
+    words = set(key_words + name_words)
+    return not (words & CONJUNCTIONS or words & WRITE_VERBS)
