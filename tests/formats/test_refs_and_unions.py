@@ -28,9 +28,9 @@ from membrane_pusher.formats import (
 from membrane_pusher.formats.common import lift_root_unions, provider_document
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.tools import builtin_tools
-from membrane_pusher.schema.keywords import iter_subschemas
 from membrane_pusher.schema.refs import resolve_local_ref
 from membrane_pusher.tools.action_tool import action_tool
+from schema_walk import local_refs
 
 CASE_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
 CASES = json.loads(CASE_FILE.read_text())
@@ -121,21 +121,6 @@ def make_tool(schema: Any, client: Any = None) -> Any:
 
 def call(tool: Any, args: Any) -> dict[str, Any]:
     return {"type": "tool_call", "id": "1", "name": tool.name, "args": args}
-
-
-def local_refs(schema: Any) -> list[str]:
-    """Every `$ref`/`$dynamicRef` in schema positions of `schema`."""
-    found = []
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, dict):
-            continue
-        found += [
-            node[k] for k in ("$ref", "$dynamicRef") if isinstance(node.get(k), str)
-        ]
-        pending.extend(iter_subschemas(node))
-    return found
 
 
 def every_form(tool: Any) -> dict[str, Any]:

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
 
 from membrane_pusher.schema.facing_refs import merge_schemas
-from membrane_pusher.schema.keywords import iter_subschemas
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.schema.refs import resolve_local_ref
 from membrane_pusher.schema.validate import ArgumentValidator
+from schema_walk import local_refs
 
 MSG = {
     "type": "object",
     "properties": {"channel": {"type": "string"}},
     "required": ["channel"],
 }
-
-
-def local_refs(schema: Any) -> list[str]:
-    """Every `$ref`/`$dynamicRef` in schema positions of `schema`."""
-    found = []
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, dict):
-            continue
-        found += [
-            node[k] for k in ("$ref", "$dynamicRef") if isinstance(node.get(k), str)
-        ]
-        pending.extend(iter_subschemas(node))
-    return found
 
 
 def test_root_ref_properties_become_the_roots_own():
