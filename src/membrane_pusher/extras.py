@@ -50,14 +50,17 @@ def provider_package(provider: str) -> str:
 
 
 def missing_extra_error(
-    error: ImportError, *, provider: str | None = None
+    error: ImportError, *, provider: str | None = None, package: str | None = None
 ) -> ConfigurationError | None:
     """Explain an `ImportError` of an optional dependency.
 
     Args:
         error: The error raised by an import.
         provider: The LangChain model provider being loaded, when known: its
-            package joins the `pip install` line of the `models` extra.
+            usual package (`provider_package`) joins the `pip install` line
+            of the `models` extra.
+        package: The provider's pip package, when known for sure; it joins
+            that line in place of the one guessed from `provider`.
 
     Returns:
         A set-up error naming the module and the `pip install` line, or `None`
@@ -69,21 +72,29 @@ def missing_extra_error(
 
     extra = EXTRA_OF_MODULE.get(module)
     if extra is not None:
-        hint = f"Install it with: {install_command(extra)}"
-        if extra == "models" and provider:
-            hint = (
-                f"Install it with: {install_command(extra, provider_package(provider))}"
-            )
-        elif extra == "models":
-            hint += " and the provider's package (for example langchain-openai)."
+        if package is None and provider:
+            package = provider_package(provider)
         return ConfigurationError(
-            f"This command needs {module}, which is not installed.", hint=hint
+            f"This command needs {module}, which is not installed.",
+            hint=_install_hint(extra, package),
         )
 
     if module.startswith(_PROVIDER_PREFIX) and module not in _CORE_LANGCHAIN:
-        package = module.replace("_", "-")
+        needed = module.replace("_", "-")
         return ConfigurationError(
-            f"This model needs the provider package {package}, which is not installed.",
-            hint=f"Install it with: {install_command('models', package)}",
+            f"This model needs the provider package {needed}, which is not installed.",
+            hint=f"Install it with: {install_command('models', needed)}",
         )
     return None
+
+
+def _install_hint(extra: str, package: str | None) -> str:
+    """The hint of a missing extra; the `models` one names a provider package."""
+    if extra != "models":
+        return f"Install it with: {install_command(extra)}"
+    if package:
+        return f"Install it with: {install_command(extra, package)}"
+    return (
+        f"Install it with: {install_command(extra)} and the provider's package "
+        "(for example langchain-openai)."
+    )

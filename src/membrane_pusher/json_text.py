@@ -39,10 +39,13 @@ __all__ = [
     "dumps",
     "format_path",
     "has_json_problems",
+    "json_kind",
     "json_problems",
     "loads_strict",
     "quote_json",
     "quote_word",
+    "read_float",
+    "read_integer",
 ]
 
 MAX_DEPTH = 100
@@ -50,6 +53,14 @@ MAX_DEPTH = 100
 
 # Longest problem list returned: enough to fix a call, short enough to read.
 _MAX_PROBLEMS = 10
+# What each kind of value is called, `bool` before `int` (a bool is an int).
+_JSON_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "a boolean"),
+    ((int, float), "a number"),
+    (str, "a string"),
+    ((list, tuple), "an array"),
+    (dict, "an object"),
+)
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,63}$")
 # C0/C1 controls, zero-width characters, bidi controls and the BOM: invisible
@@ -85,8 +96,8 @@ def loads_strict(text: str | bytes) -> Any:
         return json.loads(
             text,
             parse_constant=_refuse_constant,
-            parse_int=_read_integer,
-            parse_float=_read_float,
+            parse_int=read_integer,
+            parse_float=read_float,
             object_pairs_hook=_unique_keys,
         )
     except JSONInputError:
@@ -140,6 +151,20 @@ def has_json_problems(value: Any) -> bool:
     `MAX_DEPTH`.
     """
     return _has_problem(value, 0)
+
+
+def json_kind(value: object) -> str:
+    """Name a value as JSON would: null, a boolean, a number, a string, an array.
+
+    For messages about input that is not the JSON object expected; values
+    JSON has no name for are named by their Python type.
+    """
+    if value is None:
+        return "null"
+    for types, name in _JSON_KINDS:
+        if isinstance(value, types):
+            return name
+    return f"a {type(value).__name__} value"
 
 
 def format_path(path: Iterable[Any]) -> str:
@@ -221,8 +246,8 @@ def _refuse_constant(name: str) -> Any:
     raise JSONInputError(message)
 
 
-def _read_integer(text: str) -> int:
-    """`parse_int` hook: refuse, in plain words, an integer too long to convert.
+def read_integer(text: str) -> int:
+    """Read an integer literal, refusing in plain words one too long to convert.
 
     Python converts at most `sys.get_int_max_str_digits()` digits (4,300 by
     default) and otherwise raises an error that speaks of its own settings.
@@ -236,8 +261,8 @@ def _read_integer(text: str) -> int:
     return int(text)
 
 
-def _read_float(text: str) -> float:
-    """`parse_float` hook: refuse a literal that only reads as infinity (`1e400`)."""
+def read_float(text: str) -> float:
+    """Read a number literal, refusing one that only reads as infinity (`1e400`)."""
     number = float(text)
     if not math.isfinite(number):
         shown = text if len(text) <= _SHOWN_NUMBER else text[:_SHOWN_NUMBER] + "..."

@@ -99,7 +99,7 @@ def test_an_unknown_provider_is_a_configuration_error(fake_langchain):
         load_chat_model("bogus:model-x")
 
 
-# --- which providers exist: LangChain's own list, or ours without it ---------
+# --- which providers exist: LangChain's own answer, or our list without it ----
 
 
 @pytest.fixture
@@ -107,33 +107,46 @@ def no_langchain(monkeypatch):
     monkeypatch.setitem(sys.modules, "langchain.chat_models", None)
 
 
-def listing_langchain(monkeypatch, **listing):
-    """A `langchain` whose `chat_models.base` lists its providers as given."""
+# The providers of the stand-in `langchain` below, with the module of each.
+STANDIN_PROVIDERS = {
+    "openai": "langchain_openai",
+    "azure_openai": "langchain_openai",
+    "nvidia": "langchain_nvidia_ai_endpoints",
+    "baseten": "langchain_baseten",
+}
+
+
+def standin_langchain(monkeypatch, *, installed=frozenset({"langchain_openai"})):
+    """A `langchain` whose `init_chat_model` fails as LangChain 1.x's does.
+
+    An unknown provider is a `ValueError` listing the known ones; a provider
+    whose module is not in `installed` is an `ImportError` raised from the
+    `ModuleNotFoundError` of that module.
+    """
     calls = []
     package = types.ModuleType("langchain.chat_models")
-    package.__path__ = []
-    base = types.ModuleType("langchain.chat_models.base")
-    for name, value in listing.items():
-        setattr(base, name, value)
 
     def init_chat_model(model, *, model_provider, **kwargs):
         calls.append((model, model_provider, kwargs))
-        if model_provider in {"azure_openai", "nvidia"}:
-            raise ImportError("Initializing the chat model requires its package")
+        module = STANDIN_PROVIDERS.get(model_provider)
+        if module is None:
+            supported = ", ".join(STANDIN_PROVIDERS)
+            message = (
+                f"Unsupported provider={model_provider!r}.\n\n"
+                f"Supported model providers are: {supported}"
+            )
+            raise ValueError(message)
+        if module not in installed:
+            missing = ModuleNotFoundError(f"No module named {module!r}", name=module)
+            pip_name = module.replace("_", "-")
+            message = f"Initializing the chat model requires the {pip_name} package"
+            raise ImportError(message) from missing
         return GenericFakeChatModel(messages=iter([]))
 
     package.init_chat_model = init_chat_model
     monkeypatch.setitem(sys.modules, "langchain", types.ModuleType("langchain"))
     monkeypatch.setitem(sys.modules, "langchain.chat_models", package)
-    monkeypatch.setitem(sys.modules, "langchain.chat_models.base", base)
     return calls
-
-
-BUILTIN_PROVIDERS = {
-    "openai": ("langchain_openai", "ChatOpenAI", None),
-    "azure_openai": ("langchain_openai", "AzureChatOpenAI", None),
-    "nvidia": ("langchain_nvidia_ai_endpoints", "ChatNVIDIA", None),
-}
 
 
 def test_an_unknown_provider_without_langchain_lists_the_known_ones(no_langchain):
@@ -159,29 +172,31 @@ def test_a_known_provider_without_langchain_names_its_real_package(no_langchain)
     )
 
 
-def test_an_unknown_provider_is_checked_against_langchains_own_list(monkeypatch):
+def test_an_unknown_provider_is_refused_with_langchains_own_list(monkeypatch):
     # Arrange
-    calls = listing_langchain(monkeypatch, _BUILTIN_PROVIDERS=BUILTIN_PROVIDERS)
+    calls = standin_langchain(monkeypatch)
 
     # Act
     with pytest.raises(ConfigurationError) as caught:
         load_chat_model("anthropic:claude")
 
     # Assert: anthropic is in our list, but not in this langchain's
-    assert caught.value.message.endswith(
-        "the known providers are: azure_openai, nvidia, openai."
+    message = caught.value.message
+    assert "anthropic:claude" in message
+    assert message.endswith(
+        "Supported model providers are: openai, azure_openai, nvidia, baseten"
     )
     assert "pip install" not in caught.value.hint
-    assert calls == []
+    assert calls == [("claude", "anthropic", {})]
 
 
-def test_a_provider_in_the_older_list_is_accepted(monkeypatch):
-    calls = listing_langchain(monkeypatch, _SUPPORTED_PROVIDERS={"openai", "groq"})
+def test_a_provider_only_langchain_knows_is_accepted(monkeypatch):
+    calls = standin_langchain(monkeypatch, installed={"langchain_baseten"})
 
-    model = load_chat_model("groq:llama")
+    model = load_chat_model("baseten:llama")
 
     assert isinstance(model, GenericFakeChatModel)
-    assert calls == [("llama", "groq", {})]
+    assert calls == [("llama", "baseten", {})]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +209,7 @@ def test_a_provider_in_the_older_list_is_accepted(monkeypatch):
 def test_a_missing_package_of_a_known_provider_is_the_listed_one(
     monkeypatch, spec, package
 ):
-    listing_langchain(monkeypatch, _BUILTIN_PROVIDERS=BUILTIN_PROVIDERS)
+    standin_langchain(monkeypatch, installed=frozenset())
 
     with pytest.raises(ConfigurationError) as caught:
         load_chat_model(spec)

@@ -9,13 +9,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import Any
 
 import pytest
 from agent_fakes import RecordingTool
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from pydantic import Field
 
+from canned_models import canned
 from membrane_pusher.agent import offline_model
 from membrane_pusher.agent.offline_model import (
     NeedleChatModel,
@@ -32,21 +31,6 @@ needs_model = pytest.mark.skipif(
 )
 
 TRIGGER = {"name": "send_event", "arguments": {"channel": "deploys", "event": "done"}}
-
-
-class CannedNeedle(NeedleChatModel):
-    """The adapter with the engine replaced by canned answers."""
-
-    answers: list[dict[str, Any]] = Field(default_factory=list)
-    queries: list[tuple[str, list[dict[str, Any]], str]] = Field(default_factory=list)
-
-    def _complete(self, system, tools, query):
-        self.queries.append((system, tools, query))
-        return self.answers.pop(0)
-
-
-def canned(*answers: dict[str, Any], **fields: Any) -> CannedNeedle:
-    return CannedNeedle(answers=list(answers), queries=[], **fields)
 
 
 def test_a_function_call_becomes_a_tool_call_with_an_id():

@@ -1,4 +1,4 @@
-"""Helpers of the command-line tests: an in-process runner and a scripted model.
+"""Helpers of the command-line tests: an in-process runner and the model to use.
 
 Kept outside conftest.py so that the documentation tests can import them too.
 """
@@ -19,6 +19,9 @@ from membrane_pusher.cli import run
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+# What the `agent` command calls to get its model.
+_LOADER = "membrane_pusher.agent.chat_models.load_chat_model"
 
 
 @dataclass
@@ -58,10 +61,15 @@ def scripted_model(calls: list[tuple[str, dict[str, Any]]], answer: str) -> Any:
     return GenericFakeChatModel(messages=iter(replies))
 
 
+def use_model(monkeypatch, model: Any) -> None:
+    """Make `load_chat_model` return `model`, whatever the spec."""
+    monkeypatch.setattr(_LOADER, lambda _spec, **_kwargs: model)
+
+
 def patch_model(monkeypatch, calls, answer="Done.") -> None:
-    """Make `load_chat_model` return the scripted model, whatever the spec."""
+    """Make `load_chat_model` return a new scripted model, whatever the spec."""
 
     def load(_spec, **_kwargs):
         return scripted_model(calls, answer)
 
-    monkeypatch.setattr("membrane_pusher.agent.chat_models.load_chat_model", load)
+    monkeypatch.setattr(_LOADER, load)

@@ -6,7 +6,7 @@ import sys
 import types
 from typing import Any
 
-from cli_helpers import patch_model
+from cli_helpers import patch_model, use_model
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 
@@ -85,9 +85,7 @@ def test_destructive_call_runs_with_yes(invoke, app_env, monkeypatch):
 
 def test_no_model_available_is_exit_6(invoke, app_env, monkeypatch):
     # arrange
-    monkeypatch.setattr(
-        "membrane_pusher.agent.chat_models.load_chat_model", lambda _spec, **_kw: None
-    )
+    use_model(monkeypatch, None)
 
     # act
     outcome = invoke(["agent", "hi", "--json"])
@@ -151,10 +149,7 @@ def test_an_unreachable_model_is_a_call_failure_not_an_internal_one(
     invoke, app_env, monkeypatch
 ):
     # arrange
-    monkeypatch.setattr(
-        "membrane_pusher.agent.chat_models.load_chat_model",
-        lambda _spec, **_kw: UnreachableModel(messages=iter([])),
-    )
+    use_model(monkeypatch, UnreachableModel(messages=iter([])))
 
     # act
     outcome = invoke(["agent", "hi", "--json"])

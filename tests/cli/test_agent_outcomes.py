@@ -12,35 +12,17 @@ import json
 from typing import Any
 
 import pytest
-from cli_helpers import patch_model
+from cli_helpers import patch_model, use_model
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
-from pydantic import Field
 
-from membrane_pusher.agent.offline_model import NeedleChatModel
+from canned_models import canned
 from membrane_pusher.cli.instruction import MAX_INSTRUCTION_CHARS
 
 TRIGGER = {"channels": ["deploys"], "event": "done", "data": "ok"}
 BAD_TRIGGER = {"channels": ["deploys"], "event": "", "data": "ok"}
 TERMINATE = {"user_id": "u1"}
 DISCONNECT_AND_SEND = "Disconnect user u1, then send the event done to deploys"
-
-
-def use_model(monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
-    monkeypatch.setattr(
-        "membrane_pusher.agent.chat_models.load_chat_model",
-        lambda _spec, **_kwargs: model,
-    )
-
-
-class CannedOfflineModel(NeedleChatModel):
-    """The offline model's adapter with canned engine answers."""
-
-    answers: list[dict[str, Any]] = Field(default_factory=list)
-
-    def _complete(self, system, tools, query):
-        del system, tools, query
-        return self.answers.pop(0)
 
 
 # --- exit code and "ok" ---------------------------------------------------------
@@ -170,7 +152,7 @@ def test_a_refused_then_a_sent_call_have_no_period_before_the_semicolon(
         {"name": "pusher_terminate_user_connections", "arguments": TERMINATE},
         {"name": "pusher_trigger_event", "arguments": TRIGGER},
     ]
-    use_model(monkeypatch, CannedOfflineModel(answers=[{"function_calls": calls}]))
+    use_model(monkeypatch, canned({"function_calls": calls}))
 
     # Act
     outcome = invoke(["agent", DISCONNECT_AND_SEND])
@@ -189,7 +171,7 @@ def test_a_refused_call_alone_is_summarised_with_one_period(
 ):
     # Arrange
     calls = [{"name": "pusher_terminate_user_connections", "arguments": TERMINATE}]
-    use_model(monkeypatch, CannedOfflineModel(answers=[{"function_calls": calls}]))
+    use_model(monkeypatch, canned({"function_calls": calls}))
 
     # Act
     outcome = invoke(["agent", DISCONNECT_AND_SEND])
@@ -252,3 +234,11 @@ def test_too_long_an_instruction_names_the_limit_for_people(invoke, app_env):
 
     assert outcome.exit_code == 2
     assert "5,000 characters long; the limit is 4,000" in outcome.stderr
+
+
+def test_the_help_names_the_limit(invoke):
+    outcome = invoke(["agent", "--help"])
+
+    assert outcome.exit_code == 0
+    words = " ".join(outcome.stdout.split())
+    assert f"at most {MAX_INSTRUCTION_CHARS:,} characters" in words

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cli_helpers import patch_model
+from cli_helpers import patch_model, use_model
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
@@ -68,10 +68,7 @@ def test_the_offline_model_gets_only_the_tools_the_instruction_needs(
 ):
     # Arrange
     _ScriptedNeedle.bound = []
-    monkeypatch.setattr(
-        "membrane_pusher.agent.chat_models.load_chat_model",
-        lambda _spec, **_kw: _ScriptedNeedle(),
-    )
+    use_model(monkeypatch, _ScriptedNeedle())
 
     # Act
     outcome = invoke(["agent", "Tell the deploys channel we are live"])

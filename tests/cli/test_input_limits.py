@@ -148,6 +148,23 @@ def test_extras_are_named_for_each_optional_module(module, words):
     assert words in error.hint
 
 
+@pytest.mark.parametrize(
+    ("provider", "package", "line"),
+    [
+        ("azure_openai", "langchain-openai", "[models]' langchain-openai"),
+        ("azure_openai", None, "[models]' langchain-azure-openai"),
+        (None, "langchain-aws", "[models]' langchain-aws"),
+    ],
+)
+def test_a_known_provider_package_replaces_the_guessed_one(provider, package, line):
+    missing = ModuleNotFoundError("langchain", name="langchain")
+
+    error = missing_extra_error(missing, provider=provider, package=package)
+
+    assert isinstance(error, ConfigurationError)
+    assert error.hint == f"Install it with: pip install 'membrane-pusher{line}"
+
+
 def test_core_modules_are_not_called_extras():
     assert missing_extra_error(ImportError("x", name="langchain_core")) is None
     assert missing_extra_error(ImportError("x", name="json")) is None

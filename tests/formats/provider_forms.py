@@ -14,6 +14,10 @@ model reading that definition sends:
 
 The helpers read only the provider definitions, never the package's mapping
 code, so a mapping bug cannot hide itself.
+
+Also shared by the format tests: `make_tool` (a Membrane action tool over a
+fake client), `call` (a tool call as LangChain passes it) and `NoTransport`
+(a Pusher transport that fails any request, for the built-in tools).
 """
 
 from __future__ import annotations
@@ -22,19 +26,46 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fake_membrane import FakeClient
 from membrane_pusher.formats import (
     to_anthropic_tool,
     to_gemini_tool,
     to_mcp_tool,
     to_openai_tool,
 )
+from membrane_pusher.membrane.models import Action
 from membrane_pusher.schema.refs import resolve_local_ref
+from membrane_pusher.tools.action_tool import action_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 FORMS = ["openai", "openai-strict", "anthropic", "gemini", "mcp"]
 JSON_TEXT_NOTE = "as JSON text"
+
+
+def make_tool(schema: Any, client: Any = None) -> Any:
+    """A Membrane action tool with this input schema, over a fake client."""
+    action = Action(id="act_1", key="do.it", name="Do it", inputSchema=schema)
+    return action_tool(action, client or FakeClient(), "con_1")
+
+
+def call(tool: Any, args: Any) -> dict[str, Any]:
+    """A tool call for `tool` with these arguments."""
+    return {"type": "tool_call", "id": "1", "name": tool.name, "args": args}
+
+
+class NoTransport:
+    """A Pusher transport for tools that must never send anything."""
+
+    app_id = "1"
+    name = "none"
+
+    def send(self, request: Any) -> Any:
+        raise AssertionError(request)
+
+    async def asend(self, request: Any) -> Any:
+        raise AssertionError(request)
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
+from provider_forms import make_tool
 
 from fake_membrane import FakeClient
 from membrane_pusher.formats import (
@@ -14,8 +14,6 @@ from membrane_pusher.formats import (
     gemini,
     openai,
 )
-from membrane_pusher.membrane.models import Action
-from membrane_pusher.tools.action_tool import action_tool
 
 SCHEMA = {
     "type": "object",
@@ -26,11 +24,6 @@ SCHEMA = {
     },
     "required": ["filter[name]"],
 }
-
-
-def make_tool(schema: dict[str, Any], client: Any = None) -> Any:
-    action = Action(id="act_1", key="do.it", name="Do it", inputSchema=schema)
-    return action_tool(action, client or FakeClient(), "con_1")
 
 
 @pytest.fixture
@@ -94,6 +87,49 @@ def test_a_changed_schema_is_not_served_from_the_cache(document_builds):
 
     assert before == {"filter_name": "filter[name]"}
     assert after == {"other_key": "other key"}
+
+
+def test_the_anthropic_definition_reuses_the_cached_document(document_builds):
+    tool = make_tool(SCHEMA)
+
+    definition = anthropic.to_anthropic_tool(tool)
+    mapped = from_provider_arguments(tool, "anthropic", {"filter_name": "x"})
+
+    assert document_builds == ["membrane_pusher.formats.anthropic"]
+    assert "filter_name" in definition["input_schema"]["properties"]
+    assert mapped == {"filter[name]": "x"}
+
+
+def test_the_anthropic_definition_is_a_copy_of_the_cached_document():
+    schema = {"type": "object", "properties": {"plain": {"enum": ["a", "b"]}}}
+    tool = make_tool(schema)
+    definition = anthropic.to_anthropic_tool(tool)
+
+    definition["input_schema"]["properties"]["plain"]["enum"].append("c")
+    definition["input_schema"]["properties"]["added"] = {"type": "string"}
+
+    again = anthropic.to_anthropic_tool(tool)["input_schema"]
+    assert again["properties"] == {"plain": {"enum": ["a", "b"]}}
+
+
+def test_alias_maps_are_built_once_per_schema_both_ways():
+    tool = make_tool(SCHEMA)
+
+    by_alias = anthropic.anthropic_key_aliases(tool)
+    by_key = anthropic.anthropic_alias_by_key(tool)
+
+    assert by_alias == {"filter_name": "filter[name]"}
+    assert by_key == {"filter[name]": "filter_name"}
+    assert anthropic.anthropic_key_aliases(tool) is by_alias
+    assert anthropic.anthropic_alias_by_key(tool) is by_key
+    with pytest.raises(TypeError):
+        by_key["other"] = "other"
+
+
+def test_a_document_without_aliases_is_not_copied_to_rename_nothing():
+    document = {"type": "object", "properties": {"plain": {"type": "string"}}}
+
+    assert anthropic._renamed(document, {}) is document
 
 
 def test_cached_documents_are_not_changed_by_calls():

@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from provider_forms import gemini_form, is_json_text
+from provider_forms import NoTransport, gemini_form, is_json_text, make_tool
 
 from fake_membrane import FakeClient
 from membrane_pusher.formats import from_provider_arguments, to_gemini_tool
-from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.tools import builtin_tools
-from membrane_pusher.tools.action_tool import action_tool
 
 CASE_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
 CASES = json.loads(CASE_FILE.read_text())
@@ -84,22 +82,6 @@ def hard_case_schema(inner: Any) -> dict[str, Any]:
     }
 
 
-def make_tool(schema: Any, client: Any = None) -> Any:
-    action = Action(id="act_1", key="do.it", name="Do it", inputSchema=schema)
-    return action_tool(action, client or FakeClient(), "con_1")
-
-
-class _NoTransport:
-    app_id = "1"
-    name = "none"
-
-    def send(self, request: Any) -> Any:
-        raise AssertionError(request)
-
-    async def asend(self, request: Any) -> Any:
-        raise AssertionError(request)
-
-
 def all_declarations() -> list[tuple[str, dict[str, Any]]]:
     declarations = [(c["id"], to_gemini_tool(make_tool(c["schema"]))) for c in CASES]
     declarations += [
@@ -107,7 +89,7 @@ def all_declarations() -> list[tuple[str, dict[str, Any]]]:
         for name, inner in HARD_SCHEMAS.items()
     ]
     declarations += [
-        (tool.name, to_gemini_tool(tool)) for tool in builtin_tools(_NoTransport())
+        (tool.name, to_gemini_tool(tool)) for tool in builtin_tools(NoTransport())
     ]
     return declarations
 

@@ -21,6 +21,7 @@ from provider_forms import (
     FORMS,
     aliased,
     bind,
+    call,
     is_json_text,
     same_but_added_nulls,
     strict_form,
@@ -195,10 +196,6 @@ def nodes(schema: Any):
 def kinds(node):
     kind = node.get("type")
     return set(kind) if isinstance(kind, list) else {kind}
-
-
-def call(tool, args):
-    return {"type": "tool_call", "id": "1", "name": tool.name, "args": args}
 
 
 async def invoke_both(tool, args):

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from provider_forms import FORMS, bind
+from provider_forms import FORMS, NoTransport, bind, call, make_tool
 
 from fake_membrane import FakeClient
 from membrane_pusher.formats import (
@@ -26,10 +26,8 @@ from membrane_pusher.formats import (
     to_openai_tool,
 )
 from membrane_pusher.formats.common import lift_root_unions, provider_document
-from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.tools import builtin_tools
 from membrane_pusher.schema.refs import resolve_local_ref
-from membrane_pusher.tools.action_tool import action_tool
 from schema_walk import local_refs
 
 CASE_FILE = Path(__file__).parents[1] / "schema" / "data" / "schema_cases.json"
@@ -114,15 +112,6 @@ REF_CASES = [*ROOT_REF_CASES, VENDOR_REF_CASE]
 REF_IDS = [c["id"] for c in REF_CASES]
 
 
-def make_tool(schema: Any, client: Any = None) -> Any:
-    action = Action(id="act_1", key="do.it", name="Do it", inputSchema=schema)
-    return action_tool(action, client or FakeClient(), "con_1")
-
-
-def call(tool: Any, args: Any) -> dict[str, Any]:
-    return {"type": "tool_call", "id": "1", "name": tool.name, "args": args}
-
-
 def every_form(tool: Any) -> dict[str, Any]:
     """The argument schema of every form (Gemini's must hold no reference)."""
     return {
@@ -135,20 +124,9 @@ def every_form(tool: Any) -> dict[str, Any]:
     }
 
 
-class _NoTransport:
-    app_id = "1"
-    name = "none"
-
-    def send(self, request: Any) -> Any:
-        raise AssertionError(request)
-
-    async def asend(self, request: Any) -> Any:
-        raise AssertionError(request)
-
-
 CORPUS = [
     *[(c["id"], make_tool(c["schema"])) for c in [*CASES, *REF_CASES]],
-    *[(t.name, t) for t in builtin_tools(_NoTransport())],
+    *[(t.name, t) for t in builtin_tools(NoTransport())],
 ]
 
 

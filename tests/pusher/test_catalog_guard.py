@@ -11,6 +11,7 @@ from membrane_pusher.pusher.catalog_guard import (
     catalog_argument_check,
     encrypted_channel_paths,
     published_encrypted_channels,
+    pusher_field_problems,
 )
 from membrane_pusher.pusher.toolkit import PusherToolkit
 from membrane_pusher.tools.action_tool import action_tool
@@ -727,3 +728,16 @@ def test_a_writing_catalog_call_naming_an_event_on_an_encrypted_channel_is_refus
     assert error["problems"][0].startswith(f'channel: "{ENCRYPTED}" names an end')
     assert "pusher_trigger_event" in error["hint"]
     assert standin.calls() == []
+
+
+def test_problem_paths_are_written_as_the_schema_validator_writes_them():
+    # Arrange
+    arguments = {"target.v2": {"channel": "a b"}, "to": [{"channels": [ENCRYPTED]}]}
+
+    # Act
+    problems = pusher_field_problems(arguments)
+    encrypted = encrypted_channel_paths(arguments)
+
+    # Assert
+    assert problems[0].startswith('["target.v2"].channel: ')
+    assert encrypted == [("to[0].channels[0]", ENCRYPTED)]

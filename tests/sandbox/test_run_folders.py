@@ -22,10 +22,8 @@ from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.run_folders import (
     OWNER_FILE,
     make_run_folder,
-    private_folder,
     record_process,
     remove_stale_run_folders,
-    write_private_file,
 )
 from membrane_pusher.sandbox.sandbox import Sandbox
 from membrane_pusher.sandbox.soketi import SoketiServer
@@ -41,13 +39,6 @@ _HOLDER = (
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def ended_pid() -> int:
-    """The id of a process that has ended (and was reaped)."""
-    probe = subprocess.Popen([sys.executable, "-c", "pass"])
-    probe.wait()
-    return probe.pid
 
 
 @pytest.fixture
@@ -108,33 +99,35 @@ def test_a_given_run_folder_is_made_private_and_its_config_replaced(tmp_path):
     }
 
 
-def test_a_private_file_is_created_with_its_mode_whatever_the_umask(tmp_path):
+def test_the_config_file_is_created_with_its_mode_whatever_the_umask(tmp_path):
     # Arrange: with a umask of 0, a file created first and narrowed later
     # would be readable by everyone until then
+    folder = tmp_path / "private"
+    server = SoketiServer(install_dir=tmp_path / "unused", run_dir=folder)
     previous = os.umask(0)
     try:
-        folder = tmp_path / "private"
-
         # Act
-        private_folder(folder)
-        write_private_file(folder / "secret.json", "{}")
+        server._prepare_run_dir()
     finally:
         os.umask(previous)
 
     # Assert
     assert mode(folder) == 0o700
-    assert mode(folder / "secret.json") == 0o600
+    assert mode(folder / "config.json") == 0o600
 
 
-def test_a_private_file_never_follows_a_symlink(tmp_path):
+def test_the_config_file_never_follows_a_symlink(tmp_path):
     # Arrange
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(mode=0o700)
     target = tmp_path / "elsewhere.txt"
     target.write_text("keep", encoding="utf-8")
-    link = tmp_path / "config.json"
+    link = run_dir / "config.json"
     link.symlink_to(target)
+    server = SoketiServer(install_dir=tmp_path / "unused", run_dir=run_dir)
 
     # Act
-    write_private_file(link, "{}")
+    server._prepare_run_dir()
 
     # Assert: the link itself was replaced, the file it named is untouched
     assert not link.is_symlink()
@@ -156,9 +149,9 @@ def test_a_new_run_folder_is_private_and_records_its_owner(temp_root):
 # --- stale folders ----------------------------------------------------------------
 
 
-def test_only_folders_whose_processes_all_ended_are_removed(temp_root):
+def test_only_folders_whose_processes_all_ended_are_removed(temp_root, ended_pid):
     # Arrange
-    gone = ended_pid()
+    gone = ended_pid
     stale = left_folder(temp_root, "membrane-pusher-sandbox-stale", [gone])
     live = left_folder(temp_root, "membrane-pusher-sandbox-live", [os.getpid()])
     mixed = left_folder(temp_root, "membrane-pusher-soketi-mixed", [gone, os.getpid()])
@@ -173,6 +166,21 @@ def test_only_folders_whose_processes_all_ended_are_removed(temp_root):
     assert not stale.exists()
     for kept in (live, mixed, unrecorded, foreign):
         assert kept.exists(), kept.name
+
+
+def test_a_link_to_a_stale_folder_is_left_alone(temp_root, ended_pid):
+    # Arrange: a folder that would be stale, reached through a run-folder name
+    target = left_folder(temp_root, "elsewhere", [ended_pid])
+    link = temp_root / "membrane-pusher-sandbox-link"
+    link.symlink_to(target, target_is_directory=True)
+
+    # Act
+    removed = remove_stale_run_folders()
+
+    # Assert
+    assert removed == []
+    assert link.is_symlink()
+    assert (target / "config.json").exists()
 
 
 def test_a_recycled_pid_does_not_keep_a_folder(temp_root):
@@ -212,13 +220,13 @@ def test_a_sandbox_start_removes_the_folder_of_a_killed_run(temp_root):
     assert not list(temp_root.glob("membrane-pusher-*"))
 
 
-def test_a_running_detached_server_keeps_its_folder(temp_root):
+def test_a_running_detached_server_keeps_its_folder(temp_root, ended_pid):
     # Arrange: the owner is gone, but the server it recorded still runs
     server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     with reaped(server):
         folder = left_folder(temp_root, "membrane-pusher-soketi-detached", None)
         (folder / OWNER_FILE).write_text(
-            json.dumps({"processes": [{"pid": ended_pid(), "create_time": None}]})
+            json.dumps({"processes": [{"pid": ended_pid, "create_time": None}]})
         )
         record_process(folder, server.pid)
 
@@ -230,9 +238,9 @@ def test_a_running_detached_server_keeps_its_folder(temp_root):
     assert folder.exists()
 
 
-def test_a_folder_of_another_user_is_left_alone(temp_root, monkeypatch):
+def test_a_folder_of_another_user_is_left_alone(temp_root, monkeypatch, ended_pid):
     # Arrange
-    folder = left_folder(temp_root, "membrane-pusher-soketi-theirs", [ended_pid()])
+    folder = left_folder(temp_root, "membrane-pusher-soketi-theirs", [ended_pid])
     monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 1)
 
     # Act

@@ -16,23 +16,9 @@ from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 pytestmark = pytest.mark.soketi
-
-TERMINATING = (signal.SIGTERM, signal.SIGHUP)
-
-
-@pytest.fixture
-def default_handlers() -> Iterator[None]:
-    """SIGTERM and SIGHUP at their default action for the test, then as before."""
-    previous = {signum: signal.getsignal(signum) for signum in TERMINATING}
-    for signum in TERMINATING:
-        signal.signal(signum, signal.SIG_DFL)
-    yield
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)
 
 
 def _snapshot(sandbox: Sandbox) -> tuple[int | None, int, Path, bool]:
@@ -68,12 +54,12 @@ def test_start_on_a_started_sandbox_is_refused_and_keeps_it_running(
 
 
 def test_a_nested_with_is_refused_and_the_outer_block_keeps_running(
-    default_handlers, pusher_sandbox_install_dir
+    default_handlers, terminating_signals, pusher_sandbox_install_dir
 ):
     # Arrange
     with Sandbox(install_dir=pusher_sandbox_install_dir) as sandbox:
         before = _snapshot(sandbox)
-        handlers = {signum: signal.getsignal(signum) for signum in TERMINATING}
+        handlers = {signum: signal.getsignal(signum) for signum in terminating_signals}
 
         # Act
         with pytest.raises(SandboxError, match="already started"), sandbox:
@@ -83,14 +69,14 @@ def test_a_nested_with_is_refused_and_the_outer_block_keeps_running(
         assert sandbox.started
         assert _snapshot(sandbox) == before
         assert sandbox.toolkit() is not None
-        assert {s: signal.getsignal(s) for s in TERMINATING} == handlers
+        assert {s: signal.getsignal(s) for s in terminating_signals} == handlers
         assert all(handler is not signal.SIG_DFL for handler in handlers.values())
 
     # Assert: the outer block still stops the sandbox and gives the signals back
     assert not sandbox.started
     assert not sandbox.server.running
-    assert {s: signal.getsignal(s) for s in TERMINATING} == dict.fromkeys(
-        TERMINATING, signal.SIG_DFL
+    assert {s: signal.getsignal(s) for s in terminating_signals} == dict.fromkeys(
+        terminating_signals, signal.SIG_DFL
     )
 
 

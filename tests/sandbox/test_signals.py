@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psutil
 import pytest
@@ -29,34 +28,15 @@ from membrane_pusher.sandbox.interrupts import (
 from membrane_pusher.sandbox.sandbox import Sandbox
 from process_checks import alive, reaped, wait_gone
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-TERMINATING = (signal.SIGTERM, signal.SIGHUP)
-
-
-@pytest.fixture
-def default_handlers() -> Iterator[None]:
-    """SIGTERM and SIGHUP at their default action for the test, then as before.
-
-    The session's `pusher_sandbox` may already have taken them over.
-    """
-    previous = {signum: signal.getsignal(signum) for signum in TERMINATING}
-    for signum in TERMINATING:
-        signal.signal(signum, signal.SIG_DFL)
-    yield
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)
-
-
 # --- in-process ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("signum", TERMINATING, ids=["SIGTERM", "SIGHUP"])
 def test_a_terminating_signal_raises_an_interrupt_in_the_block(
-    default_handlers, signum
+    default_handlers, terminating_signal
 ):
     # Arrange
+    signum = terminating_signal
+
     def signal_and_wait() -> None:
         os.kill(os.getpid(), signum)
         time.sleep(5)  # the handler raises before this ends
@@ -71,7 +51,9 @@ def test_a_terminating_signal_raises_an_interrupt_in_the_block(
     assert signal.getsignal(signum) is signal.SIG_DFL
 
 
-def test_handlers_set_by_someone_else_are_left_alone(default_handlers):
+def test_handlers_set_by_someone_else_are_left_alone(
+    default_handlers, terminating_signals
+):
     # Arrange
     def own(_signum, _frame):
         pass
@@ -81,7 +63,7 @@ def test_handlers_set_by_someone_else_are_left_alone(default_handlers):
 
     # Act
     with signals_as_interrupts():
-        inside = {s: signal.getsignal(s) for s in TERMINATING}
+        inside = {s: signal.getsignal(s) for s in terminating_signals}
 
     # Assert
     assert inside == {signal.SIGTERM: own, signal.SIGHUP: signal.SIG_IGN}
@@ -127,16 +109,16 @@ def test_outside_the_main_thread_nothing_is_taken_over(default_handlers):
 
 @pytest.mark.soketi
 def test_with_sandbox_takes_the_signals_over_and_gives_them_back(
-    default_handlers, pusher_sandbox_install_dir
+    default_handlers, terminating_signals, pusher_sandbox_install_dir
 ):
     # Act
     with Sandbox(install_dir=pusher_sandbox_install_dir):
-        inside = {s: signal.getsignal(s) for s in TERMINATING}
+        inside = {s: signal.getsignal(s) for s in terminating_signals}
 
     # Assert
     assert all(handler is not signal.SIG_DFL for handler in inside.values())
-    assert {s: signal.getsignal(s) for s in TERMINATING} == dict.fromkeys(
-        TERMINATING, signal.SIG_DFL
+    assert {s: signal.getsignal(s) for s in terminating_signals} == dict.fromkeys(
+        terminating_signals, signal.SIG_DFL
     )
 
 
@@ -186,11 +168,11 @@ def start_holder(
 
 @pytest.mark.soketi
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", TERMINATING, ids=["SIGTERM", "SIGHUP"])
 def test_with_sandbox_stops_soketi_on_a_terminating_signal(
-    tmp_path, pusher_sandbox_install_dir, signum
+    tmp_path, pusher_sandbox_install_dir, terminating_signal
 ):
     # Arrange
+    signum = terminating_signal
     holder, soketi_pid, root = start_holder(
         tmp_path, pusher_sandbox_install_dir, "sandbox"
     )

@@ -6,7 +6,12 @@ import copy
 
 import pytest
 
-from membrane_pusher.schema.facing_refs import merge_schemas
+from membrane_pusher.schema import normalize
+from membrane_pusher.schema.facing_refs import (
+    join_properties,
+    join_required,
+    merge_schemas,
+)
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.schema.refs import resolve_local_ref
 from membrane_pusher.schema.validate import ArgumentValidator
@@ -191,3 +196,62 @@ def test_schema_without_refs_is_unchanged():
     schema = {"type": "object", "properties": {"a": {"type": "string"}}}
 
     assert model_facing_schema(schema) == schema
+
+
+def test_join_properties_keeps_both_and_asks_both_where_they_differ():
+    first = {"a": {"type": "string"}, "b": {"type": "integer"}}
+    second = {"b": {"minimum": 0}, "a": {"type": "string"}, "c": {}}
+    before = copy.deepcopy((first, second))
+
+    joined = join_properties(first, second)
+
+    assert joined == {
+        "a": {"type": "string"},
+        "b": {"allOf": [{"type": "integer"}, {"minimum": 0}]},
+        "c": {},
+    }
+    assert list(joined) == ["a", "b", "c"]
+    assert (first, second) == before
+
+
+def test_join_required_keeps_first_seen_order_once():
+    assert join_required(["b", "a"], ["a", "c", "b"]) == ["b", "a", "c"]
+
+
+def test_a_definition_named_by_the_root_ref_is_not_cleaned_twice(monkeypatch):
+    # Arrange: count the targets stripped again while references are kept
+    stripped: list[object] = []
+    strip = normalize.strip_vendor_keywords
+
+    def counting(node):
+        stripped.append(node)
+        return strip(node)
+
+    monkeypatch.setattr(normalize, "strip_vendor_keywords", counting)
+    schema = {
+        "$ref": "#/$defs/Msg",
+        "$defs": {"Msg": {**MSG, "x-note": "drop me", "isImplied": True}},
+    }
+
+    # Act
+    shown = model_facing_schema(schema)
+
+    # Assert
+    assert stripped == []
+    assert shown["properties"] == MSG["properties"]
+    assert shown["required"] == ["channel"]
+    assert "x-note" not in shown
+    assert "isImplied" not in shown
+    assert "x-note" not in shown["$defs"]["Msg"]
+
+
+def test_a_target_outside_the_definitions_is_cleaned_from_the_original():
+    schema = {
+        "$ref": "#/x-models/Msg",
+        "x-models": {"Msg": {**MSG, "x-note": "drop me"}},
+    }
+
+    shown = model_facing_schema(schema)
+
+    assert shown["properties"] == MSG["properties"]
+    assert "x-note" not in shown

@@ -10,7 +10,12 @@ from membrane_pusher.schema.normalize import (
     MAX_SCHEMA_TEXT_CHARS,
     model_facing_schema,
 )
-from membrane_pusher.schema.refs import canonical_refs, inline_refs, resolve_local_ref
+from membrane_pusher.schema.refs import (
+    canonical_refs,
+    free_def_name,
+    inline_refs,
+    resolve_local_ref,
+)
 
 MEMBRANE_SCHEMA = {
     "type": "object",
@@ -273,3 +278,32 @@ def test_enum_values_defaults_and_names_are_never_changed():
     }
     assert shown["required"] == [odd]
     assert "$comment" not in shown
+
+
+@pytest.mark.parametrize(
+    ("ref", "taken", "expected"),
+    [
+        ("#/$defs/Msg", set(), "Msg"),
+        ("#/x-defs/my model", set(), "my_model"),
+        ("#/$defs/a~1b", set(), "a_b"),
+        ("#/definitions/c%25d", set(), "c_d"),
+        ("#/$defs/___", set(), "def"),
+        ("#/$defs/Msg", {"Msg", "Msg_2"}, "Msg_3"),
+    ],
+)
+def test_free_def_name_is_safe_in_a_pointer_and_not_taken(ref, taken, expected):
+    assert free_def_name(ref, taken) == expected
+
+
+def test_canonical_names_and_kept_copies_are_named_alike():
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/x-defs/my model"}},
+        "x-defs": {"my model": {"type": "string"}},
+    }
+
+    shown = model_facing_schema(schema)
+    canonical = canonical_refs(schema)
+
+    assert shown["properties"]["a"]["$ref"] == "#/$defs/my_model"
+    assert canonical["properties"]["a"]["$ref"] == "#/$defs/my_model"

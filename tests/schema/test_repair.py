@@ -97,3 +97,18 @@ def test_long_integer_text_for_a_number_is_read_exactly():
 
     assert repaired is not None
     assert repaired[0] == {"ratio": 12345678901234567891}
+
+
+def test_json_text_is_read_as_strictly_as_any_input():
+    validator = ArgumentValidator(
+        {
+            "type": "object",
+            "properties": {
+                "xs": {"type": "array", "items": {"type": "number"}},
+                "filter": {"type": "object"},
+            },
+        }
+    )
+
+    assert repair_arguments({"xs": "[1e400]"}, validator) is None
+    assert repair_arguments({"filter": '{"a": 1, "a": 2}'}, validator) is None

@@ -15,6 +15,7 @@ import pytest
 
 from local_http import AnsweringHandler, base_url, loopback_server, serving
 from membrane_pusher.errors import ActionFailedError
+from membrane_pusher.sandbox.standin.forwarding import error_in_body
 
 PUSHER = "con_pusher_sandbox"
 TOO_LARGE = {"error": "The event data should be less than 10 KB.", "code": 413}
@@ -89,3 +90,22 @@ def test_other_bodies_with_status_200_are_outputs(standin, answering, body):
 
     # Assert
     assert result.output == body
+
+
+@pytest.mark.parametrize(
+    ("body", "described"),
+    [
+        (TOO_LARGE, "The event data should be less than 10 KB. (code 413)"),
+        ({"error": "Unauthorized"}, "Unauthorized"),
+        ({"ok": True}, None),
+        ("Not found", None),
+        ([{"error": "in a list"}], None),
+    ],
+    ids=["with-code", "without-code", "no-error-key", "text", "list"],
+)
+def test_the_error_is_read_from_the_parsed_body(body, described):
+    # Act
+    error = error_in_body(body)
+
+    # Assert
+    assert error == described

@@ -9,9 +9,12 @@ missing package of a known provider names its `pip install` line
 (`extras.missing_extra_error`); a missing or refused API key names the
 provider's variable (`agent.model_errors`).
 
-The known providers are read from the installed `langchain`; without it, from
-a copy of LangChain 1.x's list kept here, so that a wrong provider name is not
-answered with an install line for a package that does not exist.
+With `langchain` installed, `init_chat_model` judges the provider itself: it
+refuses an unknown one with the list of those it knows, and its `ImportError`
+comes from the `ModuleNotFoundError` of the module it could not import. Without
+`langchain`, the provider is checked against a copy of LangChain 1.x's list kept
+here, so that a wrong provider name is not answered with an install line for a
+package that does not exist.
 """
 
 from __future__ import annotations
@@ -26,11 +29,7 @@ from membrane_pusher.agent.offline_model import (
     offline_model_available,
 )
 from membrane_pusher.errors import ConfigurationError, MembranePusherError
-from membrane_pusher.extras import (
-    install_command,
-    missing_extra_error,
-    provider_package,
-)
+from membrane_pusher.extras import missing_extra_error
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -110,67 +109,21 @@ def load_chat_model(spec: str | None, **kwargs: Any) -> BaseChatModel | None:
     return _init_chat_model(provider, model_name, **kwargs)
 
 
-def _listed_providers() -> dict[str, str] | None:
-    """The providers the installed `init_chat_model` knows, with their packages.
-
-    Returns:
-        Provider name -> the pip package of its integration
-        (`azure_openai` -> `langchain-openai`), from `_BUILTIN_PROVIDERS`
-        (LangChain 1.x) or `_SUPPORTED_PROVIDERS` (0.3); `None` when
-        `langchain` lists them in no way known here, and `init_chat_model`
-        is left to decide.
-    """
-    try:
-        base = importlib.import_module("langchain.chat_models.base")
-    except ImportError:
-        return None
-
-    builtin = getattr(base, "_BUILTIN_PROVIDERS", None)
-    if isinstance(builtin, dict):
-        return {
-            str(name): _package_of(str(name), entry) for name, entry in builtin.items()
-        }
-    supported = getattr(base, "_SUPPORTED_PROVIDERS", None)
-    if isinstance(supported, set | frozenset | list | tuple):
-        return {
-            str(name): _KNOWN_PROVIDERS.get(str(name), provider_package(str(name)))
-            for name in supported
-        }
-    return None
-
-
-def _package_of(provider: str, entry: Any) -> str:
-    """The pip package of a `_BUILTIN_PROVIDERS` entry (module, class, factory)."""
-    if isinstance(entry, tuple) and entry and isinstance(entry[0], str):
-        return entry[0].partition(".")[0].replace("_", "-")
-    return _KNOWN_PROVIDERS.get(provider, provider_package(provider))
-
-
 def _init_chat_model(provider: str, model_name: str, **kwargs: Any) -> BaseChatModel:
     """Build a model with `init_chat_model`, turning every failure into set-up."""
-    key = _provider_key(provider)
     try:
         chat_models = importlib.import_module("langchain.chat_models")
     except ImportError as error:
-        needed = _known_package(provider, key, dict(_KNOWN_PROVIDERS))
-        raise ConfigurationError(
-            "This command needs langchain, which is not installed.",
-            hint=f"Install it with: {install_command('models', needed)}",
-        ) from error
+        raise _missing("langchain", package=_known_package(provider)) from error
 
-    providers = _listed_providers()
-    package = _known_package(provider, key, providers) if providers else None
     try:
         model = chat_models.init_chat_model(
             model_name, model_provider=provider, **kwargs
         )
     except ImportError as error:
-        # LangChain's own message names the package but sets no module name.
-        module = error.name or "langchain_" + key
-        if package is not None:
-            module = package.replace("-", "_")
-        raise _missing(module, provider=provider) from error
+        raise _missing(_missing_module(error, provider), provider=provider) from error
     except ValueError as error:
+        # An unknown provider too: LangChain's message lists the ones it knows.
         raise ConfigurationError(
             f"LangChain cannot load the model {provider}:{model_name}: {error}",
             hint="Check the provider name and the model name.",
@@ -189,24 +142,40 @@ def _provider_key(provider: str) -> str:
     return provider.replace("-", "_").lower()
 
 
-def _known_package(provider: str, key: str, providers: dict[str, str]) -> str:
-    """The package of a known provider; an unknown one is a set-up error."""
-    package = providers.get(key)
+def _known_package(provider: str) -> str:
+    """The package of a provider `_KNOWN_PROVIDERS` lists; another is an error."""
+    package = _KNOWN_PROVIDERS.get(_provider_key(provider))
     if package is not None:
         return package
     raise ConfigurationError(
         f"The model provider {provider!r} is unknown to LangChain's "
-        f"init_chat_model; the known providers are: {', '.join(sorted(providers))}.",
+        f"init_chat_model; the known providers are: "
+        f"{', '.join(sorted(_KNOWN_PROVIDERS))}.",
         hint="Give --model as provider:model with one of them (for example "
         "openai:gpt-4.1-mini), or --model offline for the bundled offline model.",
     )
 
 
-def _missing(module: str, *, provider: str | None = None) -> ConfigurationError:
-    """The set-up error of a missing optional module (always one of ours)."""
+def _missing_module(error: ImportError, provider: str) -> str:
+    """The module `init_chat_model` could not import.
+
+    LangChain raises its own `ImportError` from the `ModuleNotFoundError`
+    that names it; without one, the provider's usual module is assumed.
+    """
+    cause = error.__cause__
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        return cause.name
+    return error.name or "langchain_" + _provider_key(provider)
+
+
+def _missing(
+    module: str, *, provider: str | None = None, package: str | None = None
+) -> ConfigurationError:
+    """The set-up error of a missing module: its extra's install line, if ours."""
     error = missing_extra_error(
         ModuleNotFoundError(f"No module named {module!r}", name=module),
         provider=provider,
+        package=package,
     )
     if error is None:
         return ConfigurationError(

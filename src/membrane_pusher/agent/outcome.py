@@ -39,9 +39,6 @@ def unrecovered_failures(calls: Sequence[ToolCallRecord]) -> list[ToolCallRecord
         last_by_tool[call.name] = call
 
     failures = [call for call in last_by_tool.values() if call.status != "ok"]
-    if not any(call.status == "ok" for call in calls):
-        return failures
-
     return [
         call
         for call in failures

@@ -44,16 +44,14 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
-from membrane_pusher.agent.invalid_calls import (
-    answer_invalid_call,
-    invalid_call_record,
-)
+from membrane_pusher.agent.invalid_calls import invalid_arguments_error
 from membrane_pusher.agent.model_errors import call_failure
 from membrane_pusher.agent.outcome import turn_succeeded, unrecovered_failures
 from membrane_pusher.agent.prompting import operator_system_prompt
 from membrane_pusher.agent.records import (
     AgentEvent,
     AgentTurn,
+    CallStatus,
     EventCallback,
     ToolCallRecord,
 )
@@ -308,9 +306,16 @@ def _answer_invalid_calls(
 ) -> None:
     """Answer each call whose arguments were not JSON with an error, unrun."""
     for invalid_call in reply.invalid_tool_calls:
-        record = invalid_call_record(invalid_call)
-        _emit(on_event, AgentEvent("tool_call", record=record))
-        turn.messages.append(answer_invalid_call(invalid_call, record))
+        record = _new_record(
+            {
+                "name": invalid_call.get("name") or "",
+                "args": {},
+                "id": invalid_call.get("id"),
+            },
+            on_event,
+        )
+        error = invalid_arguments_error(invalid_call)
+        turn.messages.append(_error_reply(record, "error", error))
         _finish_record(turn, record, on_event)
 
 
@@ -341,13 +346,19 @@ async def _run_async(
 
 
 def _unknown_tool(record: ToolCallRecord) -> ToolMessage:
-    record.status = "unknown_tool"
-    record.content = error_content(
-        CallError(
-            f"there is no tool named {record.name!r}",
-            hint="call one of the tools you were given, by its exact name",
-        )
+    error = CallError(
+        f"there is no tool named {record.name!r}",
+        hint="call one of the tools you were given, by its exact name",
     )
+    return _error_reply(record, "unknown_tool", error)
+
+
+def _error_reply(
+    record: ToolCallRecord, status: CallStatus, error: CallError
+) -> ToolMessage:
+    """Record a call that was not run as failed; return the error that answers it."""
+    record.status = status
+    record.content = error_content(error)
     return ToolMessage(
         content=record.content,
         tool_call_id=record.call_id,

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import click
 
-__all__ = [
-    "MAX_INSTRUCTION_CHARS",
-    "check_instruction_length",
-    "instruction_argument",
-    "instruction_option",
-]
+__all__ = ["MAX_INSTRUCTION_CHARS", "instruction_argument", "instruction_option"]
 
 MAX_INSTRUCTION_CHARS = 4000
 """The longest instruction accepted, in characters."""
 
 
-def check_instruction_length(instruction: str) -> str:
+def _check_length(instruction: str) -> str:
     """Return the instruction when it is at most `MAX_INSTRUCTION_CHARS` long.
 
     Args:
@@ -56,7 +51,7 @@ def instruction_argument(
     if not value.strip():
         message = "it is empty; say what the agent should do"
         raise click.BadParameter(message)
-    return check_instruction_length(value)
+    return _check_length(value)
 
 
 def instruction_option(
@@ -69,4 +64,4 @@ def instruction_option(
     """
     if value is None:
         return None
-    return check_instruction_length(value)
+    return _check_length(value)

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from membrane_pusher.json_text import JSONInputError, loads_strict
+from membrane_pusher.json_text import JSONInputError, json_kind, loads_strict
 
 __all__ = ["MAX_INPUT_BYTES", "MAX_INPUT_HELP", "parse_json_object"]
 
@@ -79,16 +79,12 @@ def _not_an_object_message(value: Any, option: str, holds: str) -> str:
 
 
 def _json_kind(value: Any) -> str:
-    """Name a parsed JSON value as JSON does: null, true, a number, ..."""
-    if value is None:
-        return "null"
+    """Name a parsed JSON value, showing a boolean or number as it was written."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return f"a number ({value!r})"
-    if isinstance(value, str):
-        return "a string"
-    return "an array"
+    return json_kind(value)
 
 
 def _empty_message(text: str, option: str) -> str:

@@ -15,30 +15,35 @@ coming back means the same in every union branch.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from membrane_pusher.formats.common import (
     append_description,
-    object_views,
+    item_schemas,
+    properties_of,
     provider_document,
     resolver_for,
     schema_cache_key,
     schema_from_key,
     tool_parts,
+    views_of,
 )
 from membrane_pusher.json_text import quote_json
 from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Mapping
 
     from langchain_core.tools import BaseTool
 
 __all__ = [
     "ANTHROPIC_KEY_PATTERN",
+    "anthropic_alias_by_key",
     "anthropic_key_aliases",
     "from_anthropic_arguments",
     "to_anthropic_tool",
@@ -59,40 +64,60 @@ def to_anthropic_tool(tool: BaseTool) -> dict[str, Any]:
         A plain dict for the `tools` list of a Messages request.
     """
     name, description, schema = tool_parts(tool)
-    document = provider_document(schema)
-    return {
-        "name": name,
-        "description": description,
-        "input_schema": _renamed(document, _alias_plan(document)),
-    }
+    mapping = _mapping(tool, schema)
+    renamed = _renamed(mapping.document, mapping.alias_by_key)
+    # The document is kept for mapping calls back: the caller gets its own copy.
+    input_schema = copy.deepcopy(renamed)
+    return {"name": name, "description": description, "input_schema": input_schema}
 
 
-def anthropic_key_aliases(tool: BaseTool) -> dict[str, str]:
-    """Every alias used in the Anthropic form, mapped to its original key."""
-    return {alias: key for key, alias in _mapping(tool)[2].items()}
+def anthropic_key_aliases(tool: BaseTool) -> Mapping[str, str]:
+    """Every alias used in the Anthropic form, mapped to its original key.
+
+    The mapping is shared by every tool with this argument schema: read-only.
+    """
+    return _mapping(tool).key_by_alias
+
+
+def anthropic_alias_by_key(tool: BaseTool) -> Mapping[str, str]:
+    """Every key renamed in the Anthropic form, mapped to its alias.
+
+    The mapping is shared by every tool with this argument schema: read-only.
+    """
+    return _mapping(tool).alias_by_key
 
 
 def from_anthropic_arguments(tool: BaseTool, arguments: Any) -> Any:
     """Map aliased keys of a call made with the Anthropic form back, at every depth."""
     if not isinstance(arguments, dict):
         return arguments
-    document, resolve, plan = _mapping(tool)
-    if not plan:
+    mapping = _mapping(tool)
+    if not mapping.key_by_alias:
         return arguments
-    back = {alias: key for key, alias in plan.items()}
-    return _restore(arguments, [document], resolve, back)
+    return _restore(
+        arguments, [mapping.document], mapping.resolve, mapping.key_by_alias
+    )
 
 
-# The document, its resolver and the alias plan (original key -> alias).
-_Mapping = tuple[dict[str, Any], "Callable[[Any], Any]", dict[str, str]]
+class _Mapping(NamedTuple):
+    """What the Anthropic form of one argument schema needs (never changed)."""
+
+    document: dict[str, Any]
+    resolve: Callable[[Any], Any]
+    # The alias plan, both ways: original key -> alias and alias -> key.
+    alias_by_key: Mapping[str, str]
+    key_by_alias: Mapping[str, str]
 
 
-def _mapping(tool: BaseTool) -> _Mapping:
-    """What mapping calls back needs, computed once per argument schema."""
+def _mapping(tool: BaseTool, schema: dict[str, Any] | None = None) -> _Mapping:
+    """What mapping calls back needs, computed once per argument schema.
+
+    `schema`: the tool's model-facing schema, when the caller has it already.
+    """
     key = schema_cache_key(tool)
-    if key is None:
-        return _build_mapping(tool_parts(tool)[2])
-    return _mapping_for_key(key)
+    if key is not None:
+        return _mapping_for_key(key)
+    return _build_mapping(schema if schema is not None else tool_parts(tool)[2])
 
 
 @lru_cache(maxsize=256)
@@ -101,18 +126,27 @@ def _mapping_for_key(key: str) -> _Mapping:
 
 
 def _build_mapping(schema: dict[str, Any]) -> _Mapping:
-    """The document, its resolver and its alias plan (shared: never changed)."""
+    """The document, its resolver and its alias plan both ways."""
     document = provider_document(schema)
-    return document, resolver_for(document), _alias_plan(document)
+    plan = _alias_plan(document)
+    return _Mapping(
+        document=document,
+        resolve=resolver_for(document),
+        alias_by_key=MappingProxyType(plan),
+        key_by_alias=MappingProxyType({alias: key for key, alias in plan.items()}),
+    )
 
 
-def _renamed(node: Any, plan: dict[str, str]) -> Any:
-    """Replace keys outside the pattern by aliases, in properties and required."""
-    if not isinstance(node, dict):
+def _renamed(node: Any, plan: Mapping[str, str]) -> Any:
+    """Replace keys outside the pattern by aliases, in properties and required.
+
+    With nothing to rename, `node` itself is returned; otherwise a new tree.
+    """
+    if not plan or not isinstance(node, dict):
         return node
     result = map_subschemas(node, lambda sub: _renamed(sub, plan))
     properties = result.get("properties")
-    if not plan or not isinstance(properties, dict):
+    if not isinstance(properties, dict):
         return result
     if not any(key in plan for key in properties):
         return result
@@ -176,7 +210,10 @@ def _alias(key: str, taken: Collection[str]) -> str:
 
 
 def _restore(
-    value: Any, nodes: list[Any], resolve: Callable[[Any], Any], back: dict[str, str]
+    value: Any,
+    nodes: list[Any],
+    resolve: Callable[[Any], Any],
+    back: Mapping[str, str],
 ) -> Any:
     """Put original keys back, at every depth (`back`: alias -> original key).
 
@@ -186,22 +223,18 @@ def _restore(
     """
     if not isinstance(value, (dict, list)):
         return value
-    views = [view for node in nodes for view in object_views(node, resolve)]
+    views = views_of(nodes, resolve)
     if isinstance(value, list):
-        items = [v["items"] for v in views if isinstance(v.get("items"), dict)]
+        items = item_schemas(views)
         return [_restore(v, items, resolve, back) for v in value] if items else value
 
+    declared = [properties_of(view) for view in views]
     result = {}
     for key, sub_value in value.items():
         original = back.get(key, key)
-        owners = [_properties(v)[original] for v in views if original in _properties(v)]
+        owners = [props[original] for props in declared if original in props]
         if not owners:
             original = key
-            owners = [_properties(v)[key] for v in views if key in _properties(v)]
+            owners = [props[key] for props in declared if key in props]
         result[original] = _restore(sub_value, owners, resolve, back)
     return result
-
-
-def _properties(view: dict[str, Any]) -> dict[str, Any]:
-    properties = view.get("properties")
-    return properties if isinstance(properties, dict) else {}

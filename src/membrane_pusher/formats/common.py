@@ -12,8 +12,11 @@
   branch stay required, and the description says which combinations are
   allowed. Validation still uses the original union.
 * `declared_types`: the JSON types a node declares.
-* `object_views`: the object shapes a value may take at one schema node
-  (the node itself and its resolved union branches), used to map calls back.
+* `object_views`, `views_of`, `properties_of`, `item_schemas`: the object
+  shapes a value may take at one schema node (the node itself and its
+  resolved union branches) and what they declare, used to map calls back.
+* `json_type`, `has_json_type`: the JSON type of a value, and whether it has
+  one a schema names.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.json_text import quote_json
-from membrane_pusher.schema.facing_refs import inline_root_ref
+from membrane_pusher.schema.facing_refs import (
+    inline_root_ref,
+    join_properties,
+    join_required,
+)
 from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 from membrane_pusher.schema.normalize import model_facing_schema
 from membrane_pusher.schema.refs import canonical_refs, resolve_local_ref
@@ -35,13 +42,18 @@ if TYPE_CHECKING:
 __all__ = [
     "append_description",
     "declared_types",
+    "has_json_type",
+    "item_schemas",
+    "json_type",
     "lift_root_unions",
     "object_views",
+    "properties_of",
     "provider_document",
     "resolver_for",
     "schema_cache_key",
     "schema_from_key",
     "tool_parts",
+    "views_of",
 ]
 
 _UNIONS = ("anyOf", "oneOf")
@@ -50,6 +62,15 @@ _KEYS: dict[int, tuple[dict[str, Any], str]] = {}
 _MAX_KEYS = 1024
 # Root keywords that only make sense for the document, not for a provider.
 _DOCUMENT_KEYWORDS = ("$schema", "$id", "$comment", "$anchor", "$dynamicAnchor")
+# Python types of JSON values, `bool` before `int` (a bool is an int in Python).
+_JSON_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (dict, "object"),
+    (list, "array"),
+)
 # Keywords that make the part of a node beside its `$ref` an object view.
 _VIEW_KEYWORDS = frozenset(
     {"properties", "required", "items", "allOf", "anyOf", "oneOf"}
@@ -147,7 +168,9 @@ def _lifted(schema: dict[str, Any], expanded: frozenset[str]) -> dict[str, Any]:
     for branch in root.pop("allOf", None) or []:
         part = _lifted_branch(branch, schema, expanded)
         _merge_all_of(root, part)
-        root["required"] = _ordered(root.get("required", []), part.get("required", []))
+        root["required"] = join_required(
+            root.get("required", []), part.get("required", [])
+        )
 
     for keyword in _UNIONS:
         branches = root.pop(keyword, None)
@@ -160,7 +183,7 @@ def _lifted(schema: dict[str, Any], expanded: frozenset[str]) -> dict[str, Any]:
         _merge_union(root, parts)
         common = set.intersection(*(set(p.get("required", [])) for p in parts))
         shared = [k for k in parts[0].get("required", []) if k in common]
-        root["required"] = _ordered(root.get("required", []), shared)
+        root["required"] = join_required(root.get("required", []), shared)
         append_description(root, _combinations_note(keyword, parts))
 
     if not root.get("required"):
@@ -194,6 +217,49 @@ def object_views(node: Any, resolve: Callable[[Any], Any]) -> list[dict[str, Any
             if isinstance(branches, list):
                 pending.extend(branches)
     return views
+
+
+def views_of(nodes: list[Any], resolve: Callable[[Any], Any]) -> list[dict[str, Any]]:
+    """The object views of every node in `nodes`, in order (see `object_views`)."""
+    return [view for node in nodes for view in object_views(node, resolve)]
+
+
+def properties_of(view: dict[str, Any]) -> dict[str, Any]:
+    """The properties a view declares (empty when it declares none)."""
+    properties = view.get("properties")
+    return properties if isinstance(properties, dict) else {}
+
+
+def item_schemas(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `items` schemas of the views that declare one."""
+    return [view["items"] for view in views if isinstance(view.get("items"), dict)]
+
+
+def json_type(value: Any) -> str | None:
+    """The JSON Schema type of a Python value (`None`: not a JSON value).
+
+    A `bool` is a boolean, never an integer; a float is a number, even `3.0`.
+    """
+    if value is None:
+        return "null"
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
+    return None
+
+
+def has_json_type(value: Any, kind: str) -> bool:
+    """Whether a value is of the JSON Schema type `kind`.
+
+    As in JSON Schema, an integer is a number and a float without a
+    fractional part (`3.0`) is an integer.
+    """
+    found = json_type(value)
+    if kind == "number":
+        return found in {"integer", "number"}
+    if kind == "integer" and found == "number":
+        return bool(value.is_integer())
+    return found == kind
 
 
 def declared_types(node: dict[str, Any]) -> set[str]:
@@ -236,13 +302,9 @@ def _lifted_branch(
 
 def _merge_all_of(root: dict[str, Any], part: dict[str, Any]) -> None:
     """Every allOf branch applies: a key in several branches must match all."""
-    properties = dict(root.get("properties", {}))
-    for name, sub in part.get("properties", {}).items():
-        if name not in properties:
-            properties[name] = sub
-        elif properties[name] != sub:
-            properties[name] = {"allOf": [properties[name], sub]}
-    root["properties"] = properties
+    root["properties"] = join_properties(
+        root.get("properties", {}), part.get("properties", {})
+    )
 
 
 def _merge_union(root: dict[str, Any], parts: list[dict[str, Any]]) -> None:
@@ -307,7 +369,3 @@ def _combinations_note(keyword: str, parts: list[dict[str, Any]]) -> str:
         forms.append(f"({joined})" if required else f"(any of {joined})")
     how = "exactly one" if keyword == "oneOf" else "at least one"
     return f"Send {how} of these combinations of arguments: {' or '.join(forms)}."
-
-
-def _ordered(first: list[str], second: list[str]) -> list[str]:
-    return list(dict.fromkeys([*first, *second]))

@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.formats.common import (
+    has_json_type,
     provider_document,
     schema_cache_key,
     schema_from_key,
@@ -137,7 +138,7 @@ def _from_text(value: Any, types: list[str] | None) -> Any:
     if not isinstance(value, str):
         return value
     parsed = _parsed(value)
-    if types is None or any(_has_type(parsed, kind) for kind in types):
+    if types is None or any(has_json_type(parsed, kind) for kind in types):
         return parsed
     return value
 
@@ -160,7 +161,7 @@ def _branch_plan(value: Any, branches: list[dict[str, Any]]) -> JsonTextPlan | N
         return plan
     for branch in branches:
         kind = branch["schema"].get("type")
-        if branch["plan"] and (kind is None or _has_type(value, kind)):
+        if branch["plan"] and (kind is None or has_json_type(value, kind)):
             found: JsonTextPlan = branch["plan"]
             return found
     return None
@@ -190,7 +191,7 @@ def _fits_here(value: Any, schema: dict[str, Any]) -> bool:
     if isinstance(enum, list) and value not in enum:
         return False
     kind = schema.get("type")
-    return kind is None or _has_type(value, kind)
+    return kind is None or has_json_type(value, kind)
 
 
 def _fits_object(
@@ -206,25 +207,6 @@ def _fits_object(
         for key, sub in value.items()
         if key in properties
     )
-
-
-def _has_type(value: Any, kind: str) -> bool:
-    """Whether a value is of a JSON Schema type (`3.0` counts as an integer)."""
-    if kind in {"integer", "number"}:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        return kind == "number" or isinstance(value, int) or value.is_integer()
-    expected = _PYTHON_TYPES.get(kind)
-    return expected is not None and isinstance(value, expected)
-
-
-_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str,
-    "boolean": bool,
-    "object": dict,
-    "array": list,
-    "null": type(None),
-}
 
 
 def _parsed(text: str) -> Any:

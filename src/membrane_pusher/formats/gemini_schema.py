@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from membrane_pusher.formats.common import json_type
 from membrane_pusher.json_text import quote_json, quote_word
 
 __all__ = ["JsonTextPlan", "declared_schema"]
@@ -59,7 +60,7 @@ _HANDLED = frozenset(
         "$anchor",
     }
 )
-_PYTHON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+_SCALAR_TYPES = frozenset({"string", "boolean", "integer", "number"})
 # Marks a node converted to JSON text while converting; never in the output.
 _JSON_TEXT = "\x00json-text"
 
@@ -197,7 +198,7 @@ def _copy_constraints(
             result[key] = value
         elif key not in _HANDLED:
             notes.append(f"{quote_word(key)}: {_short(value)}.")
-    if "default" in node and _fits(node["default"], kind):
+    if "default" in node and _declarable_default(node["default"], kind):
         result["default"] = node["default"]
 
 
@@ -245,7 +246,7 @@ def _convert_values(
     if None in values:
         nullable = True
         values = [v for v in values if v is not None]
-    value_kinds = {_PYTHON_TYPES[type(v)] for v in values if type(v) in _PYTHON_TYPES}
+    value_kinds = {k for k in map(json_type, values) if k in _SCALAR_TYPES}
     if values and value_kinds == {"string"} and kind in {None, "string"}:
         result["enum"] = values
         return "string", nullable
@@ -283,7 +284,8 @@ def _value_types(node: Any) -> set[str] | None:
         return found
     values = _values(node)
     if values is not None:
-        return {_json_type(value) for value in values}
+        # A value JSON cannot hold is written into the description as text.
+        return {json_type(value) or "string" for value in values}
     kind = node.get("type")
     named: list[Any] = [kind] if isinstance(kind, str) else list(kind or [])
     if named and all(isinstance(k, str) for k in named):
@@ -406,21 +408,15 @@ def _without_marks(node: dict[str, Any]) -> tuple[dict[str, Any], JsonTextPlan |
     return clean, plan or None
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return _PYTHON_TYPES.get(type(value), "string")
+def _declarable_default(value: Any, kind: str) -> bool:
+    """Whether a default is a scalar of the node's own type (or an int for a number).
 
-
-def _fits(value: Any, kind: str) -> bool:
-    found = _PYTHON_TYPES.get(type(value))
-    if kind == "number":
-        return found in {"integer", "number"}
-    return found == kind
+    Only such defaults are copied; a float default of an integer (`3.0`) is not.
+    """
+    found = json_type(value)
+    if found not in _SCALAR_TYPES:
+        return False
+    return found == kind or (kind == "number" and found == "integer")
 
 
 def _short(value: Any) -> str:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from membrane_pusher.formats.common import append_description, declared_types
+from membrane_pusher.formats.common import (
+    append_description,
+    declared_types,
+    json_type,
+)
 from membrane_pusher.formats.openai_limits import strict_limit_problem
 from membrane_pusher.json_text import quote_json, quote_word
 
@@ -159,8 +163,8 @@ def _enum_type(values: Any) -> str | list[str]:
         raise NotStrictError("an empty enum")
     kinds: list[str] = []
     for value in values:
-        kind = _json_type(value)
-        if kind is None:
+        kind = json_type(value)
+        if kind in {None, "object", "array"}:
             raise NotStrictError("an enum with object or array values")
         if kind not in kinds:
             kinds.append(kind)
@@ -217,17 +221,6 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
     if "enum" in result and None not in result["enum"]:
         result["enum"] = [*result["enum"], None]
     return result
-
-
-def _json_type(value: Any) -> str | None:
-    names = {
-        str: "string",
-        bool: "boolean",
-        int: "integer",
-        float: "number",
-        type(None): "null",
-    }
-    return names.get(type(value))
 
 
 def _short(value: Any) -> str:

@@ -48,20 +48,14 @@ _NOT_LOGGED_IN = re.compile(
 )
 # A refused login, from a command that talks to Membrane's API only: there a
 # 401 is Membrane's own answer ("run `membrane login --tenant` again"). It
-# still has to lead a line: "Unauthorized", "401", or the HTTP client's
-# "Request failed with status code 401".
+# leads a line ("Unauthorized", "401"), or is worded as an HTTP status anywhere
+# in one ("Request failed with status code 401", "Membrane API responded 401",
+# "failed (HTTP 401 Unauthorized)").
 _UNAUTHORIZED = re.compile(
-    _LINE_START + r"(?:(?:HTTP[^\S\n]*)?401\b|unauthori[sz]ed\b|"
-    r"request\s+failed\s+with\s+status(?:\s+code)?\s+401\b)",
-    re.IGNORECASE | re.MULTILINE,
-)
-# A 401 worded as an HTTP status anywhere in a line ("Error: Membrane API
-# responded 401", "failed (HTTP 401 Unauthorized)"): from a command that talks
-# to Membrane's API only, that is Membrane refusing the login too.
-_STATUS_401 = re.compile(
+    _LINE_START + r"(?:401|unauthori[sz]ed)\b|"
     r"\b(?:status(?:\s+code)?|HTTP|responded(?:\s+with)?)[^\S\n]*[:=]?[^\S\n]*401\b|"
     r"\b401[^\S\n]+unauthori[sz]ed\b",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 # Membrane's "Connection ID is not ready" line, or a line that gives a
 # connection's state as CLIENT_ACTION_REQUIRED ("Connection con_1 state:
@@ -137,11 +131,7 @@ def names_lost_login(text: str, *, upstream: bool) -> bool:
     """
     if upstream:
         return bool(_NOT_LOGGED_IN.match(headline(text)))
-    return bool(
-        _NOT_LOGGED_IN.search(text)
-        or _UNAUTHORIZED.search(text)
-        or _STATUS_401.search(text)
-    )
+    return bool(_NOT_LOGGED_IN.search(text) or _UNAUTHORIZED.search(text))
 
 
 def not_ready_in(text: str, *, upstream: bool = False) -> NotReady | None:

@@ -56,6 +56,7 @@ import logging
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from membrane_pusher.errors import InvalidArgumentsError
+from membrane_pusher.json_text import format_path
 from membrane_pusher.pusher import event_data, rules
 from membrane_pusher.pusher.limits import ENCRYPTED_PREFIX
 from membrane_pusher.pusher.operations.queries import list_problems
@@ -79,6 +80,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+JSONPath = tuple[str | int, ...]
 
 _CHANNEL_KEYS = frozenset({"channel", "channels"})
 _USER_KEYS = frozenset({"user_id", "userid"})
@@ -180,7 +183,7 @@ def pusher_field_problems(arguments: Mapping[str, Any]) -> list[str]:
     """
     return [
         problem
-        for path, obj in _objects("", arguments)
+        for path, obj in _objects((), arguments)
         for problem in _fields(path, obj)
     ]
 
@@ -195,7 +198,7 @@ def info_field_problems(arguments: Mapping[str, Any]) -> list[str]:
         One line per broken rule, each starting with its JSON path.
     """
     return [
-        problem for path, obj in _objects("", arguments) for problem in _info(path, obj)
+        problem for path, obj in _objects((), arguments) for problem in _info(path, obj)
     ]
 
 
@@ -209,7 +212,7 @@ def encrypted_channel_paths(arguments: Mapping[str, Any]) -> list[tuple[str, str
         arguments: A JSON-like argument object (its depth is bounded by the
             schema validation that runs first).
     """
-    return [(hit.path, hit.channel) for hit in _encrypted_names("", arguments)]
+    return [(hit.path, hit.channel) for hit in _encrypted_names((), arguments)]
 
 
 def published_encrypted_channels(
@@ -228,7 +231,7 @@ def published_encrypted_channels(
     """
     return [
         (hit.path, hit.channel)
-        for hit in _encrypted_names("", arguments)
+        for hit in _encrypted_names((), arguments)
         if hit.beside.data or (writes and hit.beside.event_name)
     ]
 
@@ -236,12 +239,12 @@ def published_encrypted_channels(
 # --- the fields of one object ---------------------------------------------------
 
 
-def _fields(path: str, obj: Mapping[str, Any]) -> list[str]:
+def _fields(path: JSONPath, obj: Mapping[str, Any]) -> list[str]:
     """The rules of the Pusher fields directly inside one object."""
     names_target = bool(_channels_named(obj)) or _has_key(obj, _USER_KEYS)
     problems: list[str] = []
     for key, value in obj.items():
-        where = _join(path, key)
+        where = format_path((*path, key))
         name = str(key).lower()
         if name == "channel" and isinstance(value, str):
             problems += rules.channel_name_problems(where, value)
@@ -259,7 +262,7 @@ def _fields(path: str, obj: Mapping[str, Any]) -> list[str]:
     return problems + _info(path, obj)
 
 
-def _info(path: str, obj: Mapping[str, Any]) -> list[str]:
+def _info(path: JSONPath, obj: Mapping[str, Any]) -> list[str]:
     """The `info` rules of one object: against its channels, else its prefix."""
     found = _field(obj, "info")
     if found is None:
@@ -269,7 +272,7 @@ def _info(path: str, obj: Mapping[str, Any]) -> list[str]:
     if attributes is None:
         return []
 
-    info_path = _join(path, info_key)
+    info_path = format_path((*path, info_key))
     channels = _channels_named(obj)
     if channels:
         return rules.info_problems(info_path, attributes, channels)
@@ -282,7 +285,8 @@ def _info(path: str, obj: Mapping[str, Any]) -> list[str]:
         # Neither channels nor a prefix: `info` asks of the whole channel list.
         return rules.list_info_problems(info_path, attributes, None)
     prefix_key, prefix_value = prefix
-    return list_problems(_join(path, prefix_key), prefix_value, info_path, attributes)
+    prefix_path = format_path((*path, prefix_key))
+    return list_problems(prefix_path, prefix_value, info_path, attributes)
 
 
 def _channels_named(obj: Mapping[str, Any]) -> list[str]:
@@ -328,16 +332,18 @@ def _is_text_list(value: Any) -> bool:
 # --- walking the arguments -------------------------------------------------------
 
 
-def _objects(path: str, value: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _objects(
+    path: JSONPath, value: Any
+) -> Iterator[tuple[JSONPath, Mapping[str, Any]]]:
     """Yield `(JSON path, object)` for every object, outside payload values."""
     if isinstance(value, dict):
         yield path, value
         for key, item in value.items():
             if str(key).lower() not in _PAYLOAD_KEYS:
-                yield from _objects(_join(path, key), item)
+                yield from _objects((*path, key), item)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _objects(f"{path}[{index}]", item)
+            yield from _objects((*path, index), item)
 
 
 class _Beside(NamedTuple):
@@ -356,12 +362,12 @@ class _EncryptedName(NamedTuple):
 
 
 def _encrypted_names(
-    path: str, value: Any, *, in_payload: bool = False
+    path: JSONPath, value: Any, *, in_payload: bool = False
 ) -> Iterator[_EncryptedName]:
     """Yield the encrypted channels named inside `value`."""
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _encrypted_names(f"{path}[{index}]", item, in_payload=in_payload)
+            yield from _encrypted_names((*path, index), item, in_payload=in_payload)
         return
     if not isinstance(value, dict):
         return
@@ -373,7 +379,7 @@ def _encrypted_names(
         event_name=not in_payload and _has_key(value, _EVENT_NAME_KEYS),
     )
     for key, item in value.items():
-        where = _join(path, key)
+        where = (*path, key)
         name = str(key).lower()
         if name in _CHANNEL_KEYS:
             for at, channel in _encrypted_in(where, item, name):
@@ -382,14 +388,15 @@ def _encrypted_names(
         yield from _encrypted_names(where, item, in_payload=inside)
 
 
-def _encrypted_in(path: str, value: Any, key: str) -> list[tuple[str, str]]:
+def _encrypted_in(path: JSONPath, value: Any, key: str) -> list[tuple[str, str]]:
     """The encrypted channels in one `channel` / `channels` value."""
     if isinstance(value, str):
         parts = value.split(",") if key == "channels" else [value]
-        return [(path, part.strip()) for part in parts if _is_encrypted(part)]
+        where = format_path(path)
+        return [(where, part.strip()) for part in parts if _is_encrypted(part)]
     if isinstance(value, list):
         return [
-            (f"{path}[{index}]", item)
+            (format_path((*path, index)), item)
             for index, item in enumerate(value)
             if isinstance(item, str) and _is_encrypted(item)
         ]
@@ -399,8 +406,3 @@ def _encrypted_in(path: str, value: Any, key: str) -> list[tuple[str, str]]:
 def _is_encrypted(channel: str) -> bool:
     """Tell whether a channel name (spaces aside) is an encrypted channel's."""
     return channel.strip().startswith(ENCRYPTED_PREFIX)
-
-
-def _join(path: str, key: Any) -> str:
-    """The JSON path of `key` inside the object at `path`."""
-    return f"{path}.{key}" if path else str(key)

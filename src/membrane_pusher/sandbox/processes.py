@@ -1,23 +1,38 @@
 """Ports and processes of the sandbox: free loopback ports, stopping by pid.
 
-`stop_process` stops a process and its children by id, and only the process
-recorded (its start time must match), so a recycled id is never touched.
-`stop_owned` stops a server this program started, with or without psutil.
+A process is told from a later one that got the same id by its start time:
+`process_start_time` reads it, and `is_same_process` checks that a recorded
+process still runs. `stop_process` stops a process and its children by id,
+and only the process recorded (its start time must match), so a recycled id
+is never touched. `stop_owned` stops a server this program started, with or
+without psutil.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import subprocess
 
-__all__ = ["LOOPBACK", "free_ports", "stop_owned", "stop_process"]
+__all__ = [
+    "LOOPBACK",
+    "START_TIME_TOLERANCE",
+    "free_ports",
+    "is_same_process",
+    "process_start_time",
+    "stop_owned",
+    "stop_process",
+]
 
 logger = logging.getLogger(__name__)
 
 LOOPBACK = "127.0.0.1"
 """The only address the sandbox listens on or talks to."""
+
+START_TIME_TOLERANCE = 1.0
+"""Seconds two start times may differ and still be one process (psutil rounds)."""
 
 
 def free_ports(count: int) -> list[int]:
@@ -30,6 +45,57 @@ def free_ports(count: int) -> list[int]:
         for sock in sockets:
             sock.bind((LOOPBACK, 0))
         return [sock.getsockname()[1] for sock in sockets]
+
+
+def process_start_time(pid: int) -> float | None:
+    """When a process started, to tell it from a later one of the same id.
+
+    Args:
+        pid: The process id.
+
+    Returns:
+        The start time (seconds since the epoch), or None when the process
+        is gone or psutil (the `sandbox` extra) is missing.
+    """
+    try:
+        import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
+    except ImportError:
+        return None
+
+    try:
+        return float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return None
+
+
+def is_same_process(pid: int, start_time: float | None) -> bool:
+    """Whether the process recorded as `pid` and `start_time` still runs.
+
+    A zombie does not count, nor does a later process that got the same id
+    (its start time differs by more than `START_TIME_TOLERANCE`). Without
+    psutil (the `sandbox` extra), only the id's existence can be checked.
+
+    Args:
+        pid: The recorded process id.
+        start_time: The recorded start time; None checks the id alone.
+
+    Returns:
+        True when that process is alive.
+    """
+    if pid <= 0:
+        return False
+    try:
+        import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
+    except ImportError:
+        return _exists(pid)
+
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return start_time is None or _same_start(process.create_time(), start_time)
+    except psutil.Error:
+        return False
 
 
 def stop_process(
@@ -52,7 +118,9 @@ def stop_process(
 
     try:
         process = psutil.Process(pid)
-        if create_time is not None and abs(process.create_time() - create_time) > 1:
+        if create_time is not None and not _same_start(
+            process.create_time(), create_time
+        ):
             return False
         family = [*process.children(recursive=True), process]
     except psutil.Error:
@@ -95,3 +163,19 @@ def stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
         process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=grace)
+
+
+def _same_start(actual: float, recorded: float) -> bool:
+    """Whether two start times belong to the same process."""
+    return abs(actual - recorded) <= START_TIME_TOLERANCE
+
+
+def _exists(pid: int) -> bool:
+    """Whether a process of this id exists, without psutil."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

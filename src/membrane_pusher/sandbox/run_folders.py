@@ -11,46 +11,51 @@ the run folders of this user whose recorded processes are all gone.
 A folder without a readable record is left alone: it may be one that is
 being created right now, or not ours at all.
 
-Folders are created with mode 0700 and private files with 0600, given to
-`os.open` and `mkdir` themselves, so no other user can read a file even for
-an instant.
+Folders are created with mode 0700, given to `mkdir` itself, and private
+files are written with `write_json_atomic` (0600 from the start), so no
+other user can read a file even for an instant.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from membrane_pusher.sandbox.files import write_json_atomic
+from membrane_pusher.sandbox.processes import is_same_process, process_start_time
 
 __all__ = [
     "OWNER_FILE",
     "RUN_FOLDER_PREFIXES",
+    "SANDBOX_FOLDER_PREFIX",
+    "SOKETI_FOLDER_PREFIX",
     "make_run_folder",
     "private_folder",
     "record_process",
     "remove_stale_run_folders",
-    "write_private_file",
 ]
 
 logger = logging.getLogger(__name__)
 
-RUN_FOLDER_PREFIXES = ("membrane-pusher-sandbox-", "membrane-pusher-soketi-")
+SANDBOX_FOLDER_PREFIX = "membrane-pusher-sandbox-"
+"""The name prefix of a sandbox's temporary folder."""
+
+SOKETI_FOLDER_PREFIX = "membrane-pusher-soketi-"
+"""The name prefix of a soketi server's temporary run folder."""
+
+RUN_FOLDER_PREFIXES = (SANDBOX_FOLDER_PREFIX, SOKETI_FOLDER_PREFIX)
 """The name prefixes of the temporary run folders."""
 
 OWNER_FILE = "owner.json"
 """The record of the processes using a run folder."""
 
 _PRIVATE_FOLDER = 0o700
-_PRIVATE_FILE = 0o600
-# A start time within this many seconds is the same process (psutil rounds).
-_START_TOLERANCE = 1.0
 
 
 def make_run_folder(prefix: str) -> Path:
@@ -79,7 +84,7 @@ def record_process(folder: Path, pid: int) -> None:
     """
     path = folder / OWNER_FILE
     entries = _read_record(path) or []
-    entries.append({"pid": pid, "create_time": _start_time(pid)})
+    entries.append({"pid": pid, "create_time": process_start_time(pid)})
     write_json_atomic(path, {"processes": entries})
 
 
@@ -128,30 +133,13 @@ def private_folder(folder: Path) -> None:
         folder.chmod(_PRIVATE_FOLDER)
 
 
-def write_private_file(path: Path, text: str) -> None:
-    """Write `text` to a new file readable by the owner only (0600).
-
-    Any file already at `path` is replaced; the new one is created with its
-    mode, so it is never readable by others, not even while it is written.
-
-    Args:
-        path: The file; its folder must exist.
-        text: The content, written as UTF-8.
-    """
-    path.unlink(missing_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags, _PRIVATE_FILE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 def _is_stale(folder: Path) -> bool:
     """Whether `folder` is ours, recorded, and used by no live process."""
     try:
         info = folder.lstat()
     except OSError:
         return False
-    if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid():
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         return False
 
     entries = _read_record(folder / OWNER_FILE)
@@ -175,41 +163,8 @@ def _read_record(path: Path) -> list[dict[str, Any]] | None:
 def _is_alive(entry: dict[str, Any]) -> bool:
     """Whether the recorded process still runs (a recycled pid does not count)."""
     pid = entry.get("pid")
-    if not isinstance(pid, int) or pid <= 0:
+    if not isinstance(pid, int):
         return False
-    try:
-        import psutil  # noqa: PLC0415 - the `sandbox` extra
-    except ImportError:
-        return _exists(pid)
-
-    try:
-        process = psutil.Process(pid)
-        if process.status() == psutil.STATUS_ZOMBIE:
-            return False
-        recorded = entry.get("create_time")
-        if isinstance(recorded, int | float):
-            return bool(abs(process.create_time() - recorded) <= _START_TOLERANCE)
-    except psutil.Error:
-        return False
-    return True
-
-
-def _exists(pid: int) -> bool:
-    """Whether a process of this id exists, without psutil."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _start_time(pid: int) -> float | None:
-    """When the process started, to tell it from a later one of the same id."""
-    with contextlib.suppress(ImportError):
-        import psutil  # noqa: PLC0415 - the `sandbox` extra
-
-        with contextlib.suppress(psutil.Error):
-            return float(psutil.Process(pid).create_time())
-    return None
+    recorded = entry.get("create_time")
+    start_time = float(recorded) if isinstance(recorded, int | float) else None
+    return is_same_process(pid, start_time)

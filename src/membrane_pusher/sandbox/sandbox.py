@@ -42,7 +42,11 @@ from membrane_pusher.sandbox.interrupts import (
     signals_as_interrupts,
 )
 from membrane_pusher.sandbox.processes import LOOPBACK
-from membrane_pusher.sandbox.run_folders import make_run_folder, record_process
+from membrane_pusher.sandbox.run_folders import (
+    SANDBOX_FOLDER_PREFIX,
+    make_run_folder,
+    record_process,
+)
 from membrane_pusher.sandbox.soketi import (
     DEFAULT_APP_ID,
     DEFAULT_APP_KEY,
@@ -66,8 +70,6 @@ logger = logging.getLogger(__name__)
 
 SANDBOX_CONNECTION_ID = PUSHER_CONNECTION_ID
 """The READY Pusher connection of the sandbox's stand-in workspace."""
-
-_RUN_FOLDER_PREFIX = "membrane-pusher-sandbox-"
 
 
 class Sandbox:
@@ -202,7 +204,7 @@ class Sandbox:
             if self.install:
                 install_soketi(self.install_dir)
             if self._root is None:
-                self._root = make_run_folder(_RUN_FOLDER_PREFIX)
+                self._root = make_run_folder(SANDBOX_FOLDER_PREFIX)
             self.server.run_dir = self._root / "soketi"
             self.server.start()
             if self._own_root and self.server.pid is not None:
@@ -338,7 +340,6 @@ class Sandbox:
             SandboxError: the sandbox is already started (a nested
                 `async with`); the outer block keeps it running.
         """
-        self._refuse_if_started()
         return await asyncio.to_thread(self.start)
 
     async def __aexit__(

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import logging
 import os
 import secrets
@@ -37,6 +36,7 @@ from typing import IO, TYPE_CHECKING, NoReturn, Self
 
 import httpx
 
+from membrane_pusher.sandbox.files import write_json_atomic
 from membrane_pusher.sandbox.install import (
     NODE_HINT,
     SandboxError,
@@ -48,10 +48,10 @@ from membrane_pusher.sandbox.install import (
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.processes import LOOPBACK, free_ports, stop_owned
 from membrane_pusher.sandbox.run_folders import (
+    SOKETI_FOLDER_PREFIX,
     make_run_folder,
     private_folder,
     record_process,
-    write_private_file,
 )
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ PARENT_PID_ENV = "MEMBRANE_PUSHER_PARENT_PID"
 """Set for an attached server: the process whose end stops it."""
 
 _PARENT_WATCH = Path(__file__).with_name("server") / "parent-watch.cjs"
-_RUN_FOLDER_PREFIX = "membrane-pusher-soketi-"
 _LOG_TAIL_CHARS = 2000
 
 
@@ -255,11 +254,11 @@ class SoketiServer:
         this process, and run folders left by killed runs are removed first.
         """
         if self._run_dir is None:
-            self._run_dir = make_run_folder(_RUN_FOLDER_PREFIX)
+            self._run_dir = make_run_folder(SOKETI_FOLDER_PREFIX)
             self._own_run_dir = True
         private_folder(self._run_dir)
         config = {"cluster.address": LOOPBACK}
-        write_private_file(self._run_dir / "config.json", json.dumps(config))
+        write_json_atomic(self._run_dir / "config.json", config)
 
     def _launch(self, argv: list[str]) -> None:
         """Start the process with a clean `SOKETI_*` environment."""

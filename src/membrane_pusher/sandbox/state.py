@@ -22,12 +22,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
-import psutil
+
+# Unused by name, but required up front: a missing `sandbox` extra is then
+# reported as such, instead of the process checks below silently degrading to
+# a check of the pid alone.
+import psutil  # noqa: F401
 
 from membrane_pusher.paths import state_dir
 from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
-from membrane_pusher.sandbox.processes import stop_process
+from membrane_pusher.sandbox.processes import (
+    is_same_process,
+    process_start_time,
+    stop_process,
+)
 from membrane_pusher.sandbox.sandbox import Sandbox
 from membrane_pusher.sandbox.state_file import SandboxState, StateFolder
 
@@ -209,11 +217,12 @@ def _start_detached(
 def _describe(sandbox: Sandbox) -> SandboxState:
     """Return the state record of a started detached sandbox."""
     server = sandbox.server
-    if server.pid is None:
+    create_time = None if server.pid is None else process_start_time(server.pid)
+    if server.pid is None or create_time is None:
         raise SandboxError("soketi stopped right after it started")
     return SandboxState(
         pid=server.pid,
-        create_time=psutil.Process(server.pid).create_time(),
+        create_time=create_time,
         port=server.port,
         metrics_port=server.metrics_port,
         cluster_port=server.cluster_port,
@@ -253,13 +262,7 @@ def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
 
 def _is_ours(state: SandboxState) -> bool:
     """Whether the recorded pid is still the soketi process we started."""
-    try:
-        process = psutil.Process(state.pid)
-        same_start = abs(process.create_time() - state.create_time) <= 1
-        alive = process.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
-    return bool(same_start and alive)
+    return is_same_process(state.pid, state.create_time)
 
 
 def _answers_ready(state: SandboxState) -> bool:

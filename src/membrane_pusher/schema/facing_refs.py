@@ -22,16 +22,21 @@ only what the model reads; validation always uses the original schema.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.schema.keywords import iter_subschemas
-from membrane_pusher.schema.refs import DEFS_PREFIX, resolve_local_ref, unescape_token
+from membrane_pusher.schema.refs import DEFS_PREFIX, free_def_name, resolve_local_ref
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["inline_root_ref", "keep_ref_targets", "merge_schemas"]
+__all__ = [
+    "inline_root_ref",
+    "join_properties",
+    "join_required",
+    "keep_ref_targets",
+    "merge_schemas",
+]
 
 _REF_KEYWORDS = ("$ref", "$dynamicRef")
 # Keys of a merged target that belong to its own place in the document.
@@ -42,7 +47,6 @@ _PLACE_KEYWORDS = frozenset(
 _ANNOTATIONS = frozenset(
     {"description", "title", "default", "examples", "deprecated", "$comment"}
 )
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 _DEFINITION_MAPS = ("#/$defs/", "#/definitions/")
 
 
@@ -100,9 +104,9 @@ def merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str,
         if key not in merged or mine == value or key in _ANNOTATIONS:
             merged[key] = value
         elif key == "properties" and isinstance(mine, dict) and isinstance(value, dict):
-            merged[key] = _joined_properties(mine, value)
+            merged[key] = join_properties(mine, value)
         elif key == "required" and isinstance(mine, list) and isinstance(value, list):
-            merged[key] = list(dict.fromkeys([*mine, *value]))
+            merged[key] = join_required(mine, value)
         elif key == "allOf" and isinstance(mine, list) and isinstance(value, list):
             # The sibling's branches first: pointers such as `#/allOf/0` in
             # the document meant them.
@@ -119,17 +123,31 @@ def merge_schemas(target: dict[str, Any], siblings: dict[str, Any]) -> dict[str,
     return merged
 
 
-def _joined_properties(
-    target: dict[str, Any], siblings: dict[str, Any]
-) -> dict[str, Any]:
-    """Both maps of properties; a name both declare differently must match both."""
-    joined = dict(target)
-    for name, sub in siblings.items():
+def join_properties(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The properties of two schemas that both apply, in one map.
+
+    A name both declare differently must match both (`allOf` of the two).
+    Neither input is changed.
+
+    Args:
+        first: Properties of one schema; their order comes first.
+        second: Properties of the other schema.
+
+    Returns:
+        A new map of properties.
+    """
+    joined = dict(first)
+    for name, sub in second.items():
         mine = joined.get(name)
         joined[name] = (
             sub if name not in joined or mine == sub else {"allOf": [mine, sub]}
         )
     return joined
+
+
+def join_required(first: list[str], second: list[str]) -> list[str]:
+    """The names of both `required` lists, once each, in first-seen order."""
+    return list(dict.fromkeys([*first, *second]))
 
 
 def keep_ref_targets(
@@ -178,7 +196,7 @@ def keep_ref_targets(
             checked.add(ref)
             moved = _moved_target(document, ref, lookup, root_merged=root_merged)
             if moved is not None:
-                name = _free_name(ref, definitions)
+                name = free_def_name(ref, definitions)
                 definitions[name] = moved
                 rewritten[ref] = DEFS_PREFIX + name
                 pending.append(moved)
@@ -215,13 +233,3 @@ def _moved_target(
 
 
 _LOST = object()
-
-
-def _free_name(ref: str, taken: dict[str, Any]) -> str:
-    """A `$defs` name for a moved target, safe in a pointer and not in `taken`."""
-    last = unescape_token(ref.rsplit("/", 1)[-1])
-    base = _UNSAFE_NAME.sub("_", last).strip("_") or "def"
-    name, counter = base, 2
-    while name in taken:
-        name, counter = f"{base}_{counter}", counter + 1
-    return name

@@ -29,7 +29,7 @@ from typing import Any
 
 from membrane_pusher.schema.facing_refs import inline_root_ref, keep_ref_targets
 from membrane_pusher.schema.keywords import is_vendor_keyword, map_subschemas
-from membrane_pusher.schema.refs import resolve_local_ref
+from membrane_pusher.schema.refs import resolve_local_ref, unescape_token
 
 __all__ = [
     "EMPTY_OBJECT_SCHEMA",
@@ -52,6 +52,8 @@ _HIDDEN_IN_TEXT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
 )
 _CUT_NOTE = " [... cut: the full text was longer]"
+# Where a reference can name a definition directly: `#/$defs/<name>`.
+_DEFINITION_PLACES = frozenset({"#/$defs", "#/definitions"})
 
 
 def model_facing_schema(schema: Any) -> dict[str, Any]:
@@ -135,12 +137,32 @@ def _with_kept_refs(
     cleaned: dict[str, Any], original: dict[str, Any]
 ) -> dict[str, Any]:
     """Merge a root `$ref` and keep every reference's target (`facing_refs`)."""
+    targets: dict[str, Any] = {}
 
     def lookup(ref: str) -> Any:
-        return strip_vendor_keywords(resolve_local_ref(original, ref))
+        if ref not in targets:
+            targets[ref] = _cleaned_target(ref, cleaned, original)
+        return targets[ref]
 
     merged = inline_root_ref(cleaned, lookup)
     return keep_ref_targets(merged, lookup, root_merged=merged is not cleaned)
+
+
+def _cleaned_target(ref: str, cleaned: dict[str, Any], original: dict[str, Any]) -> Any:
+    """What `ref` points to in `original`, without vendor keywords.
+
+    A definition named directly (`#/$defs/Msg`) is taken from `cleaned`, which
+    holds it stripped already; any other target is stripped here.
+
+    Raises:
+        KeyError: When `ref` points nowhere in `original`.
+    """
+    place, _, token = ref.rpartition("/")
+    definitions = cleaned.get(place[2:]) if place in _DEFINITION_PLACES else None
+    name = unescape_token(token)
+    if isinstance(definitions, dict) and name in definitions:
+        return definitions[name]
+    return strip_vendor_keywords(resolve_local_ref(original, ref))
 
 
 def _is_object_root(schema: dict[str, Any]) -> bool:

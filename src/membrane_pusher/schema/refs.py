@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from membrane_pusher.schema.keywords import iter_subschemas, map_subschemas
 
+if TYPE_CHECKING:
+    from collections.abc import Container
+
 __all__ = [
     "DEFS_PREFIX",
     "canonical_refs",
+    "free_def_name",
     "inline_refs",
     "resolve_local_ref",
     "unescape_token",
@@ -36,6 +40,20 @@ _ANCHOR_KEYWORDS = ("$anchor", "$dynamicAnchor")
 def unescape_token(token: str) -> str:
     """Decode one JSON-pointer token of a URI fragment (`%25`, then `~1`, `~0`)."""
     return unquote(token).replace("~1", "/").replace("~0", "~")
+
+
+def free_def_name(ref: str, taken: Container[str]) -> str:
+    """A `$defs` name for the target of `ref`, safe in a pointer and not in `taken`.
+
+    The name comes from the reference's last token (`#/x-defs/My Model` gives
+    `My_Model`), with `_2`, `_3`... added while it is taken.
+    """
+    last = unescape_token(ref.rsplit("/", 1)[-1])
+    base = _UNSAFE_NAME.sub("_", last).strip("_") or "def"
+    name, counter = base, 2
+    while name in taken:
+        name, counter = f"{base}_{counter}", counter + 1
+    return name
 
 
 def resolve_local_ref(root: Any, ref: str) -> Any:
@@ -85,17 +103,13 @@ def canonical_refs(schema: dict[str, Any]) -> dict[str, Any]:
         A new schema; the input is not changed.
     """
     names: dict[str, str] = {}
+    taken: set[str] = set()
     pending: list[str] = []
 
     def name_for(ref: str) -> str:
         if ref not in names:
-            last = unescape_token(ref.rsplit("/", 1)[-1]) or "def"
-            base = _UNSAFE_NAME.sub("_", last).strip("_") or "def"
-            taken = set(names.values())
-            name, counter = base, 2
-            while name in taken:
-                name, counter = f"{base}_{counter}", counter + 1
-            names[ref] = name
+            names[ref] = free_def_name(ref, taken)
+            taken.add(names[ref])
             pending.append(ref)
         return names[ref]
 

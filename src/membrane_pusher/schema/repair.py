@@ -14,11 +14,16 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.json_text import format_path
+from membrane_pusher.json_text import (
+    JSONInputError,
+    format_path,
+    loads_strict,
+    read_float,
+    read_integer,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -105,33 +110,24 @@ def _convert(text: str, kinds: set[str]) -> tuple[Any, str] | None:
     """The typed value a string stands for, if it is one the schema expects."""
     if kinds & {"object", "array"}:
         try:
-            value = json.loads(text)
-        except ValueError:
+            value = loads_strict(text)
+        except JSONInputError:
             value = None
         kind = "object" if isinstance(value, dict) else None
         kind = "array" if isinstance(value, list) else kind
         if kind in kinds:
             return value, f"JSON {kind}"
-    if kinds & {"integer", "number"} and _INTEGER.match(text):
-        integer = _integer(text)
-        if integer is not None:
+    try:
+        if kinds & {"integer", "number"} and _INTEGER.match(text):
+            integer = read_integer(text)
             return integer, "an integer" if "integer" in kinds else "a number"
+        if "number" in kinds and _NUMBER.match(text):
+            return read_float(text), "a number"
+    except JSONInputError:  # too long or too large to read: no repair
         return None
-    if "number" in kinds and _NUMBER.match(text):
-        number = float(text)
-        # A string such as "1e400" reads as infinity, which JSON cannot carry.
-        return (number, "a number") if math.isfinite(number) else None
     if "boolean" in kinds and text in {"true", "false"}:
         return text == "true", "a boolean"
     return None
-
-
-def _integer(text: str) -> int | None:
-    """The integer a string of digits stands for, unless it is too long to read."""
-    try:
-        return int(text)
-    except ValueError:  # beyond the interpreter's digit limit for int()
-        return None
 
 
 def _flatten(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:

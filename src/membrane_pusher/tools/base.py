@@ -40,7 +40,7 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
-from membrane_pusher.json_text import JSONInputError, loads_strict
+from membrane_pusher.json_text import JSONInputError, json_kind, loads_strict
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 from membrane_pusher.tools.confirmation import (
@@ -209,7 +209,7 @@ class ValidatedTool(BaseTool):
         try:
             if isinstance(raw, str):
                 return {**value, "args": _parse_string_input(raw, self.name)}, None
-            raise _not_an_object(f"got {_json_kind(raw)}", self.name)
+            raise _not_an_object(f"got {json_kind(raw)}", self.name)
         except ToolException as error:
             reply = ToolMessage(
                 content=str(error),
@@ -228,7 +228,7 @@ class ValidatedTool(BaseTool):
             return (_parse_string_input(tool_input, self.name),), {}
         if isinstance(tool_input, Mapping):
             return (dict(tool_input),), {}
-        raise _not_an_object(f"got {_json_kind(tool_input)}", self.name)
+        raise _not_an_object(f"got {json_kind(tool_input)}", self.name)
 
     def prepare_arguments(self, arguments: Any) -> tuple[dict[str, Any], list[str]]:
         """Validate (and, in subclasses, repair) arguments before a call.
@@ -325,22 +325,7 @@ def _parse_string_input(text: str, tool_name: str) -> dict[str, Any]:
         ) from None
     if isinstance(value, dict):
         return value
-    raise _not_an_object(f"got JSON text holding {_json_kind(value)}", tool_name)
-
-
-def _json_kind(value: object) -> str:
-    """Name what a non-object input is, in JSON's terms rather than Python's."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    return f"a {type(value).__name__} value"
+    raise _not_an_object(f"got JSON text holding {json_kind(value)}", tool_name)
 
 
 def _not_an_object(received: str, tool_name: str) -> ToolException:

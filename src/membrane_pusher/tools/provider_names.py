@@ -55,12 +55,10 @@ def in_provider_names(
 
     # Loaded here: only calls in Anthropic's form need it (see `tools.base`).
     from membrane_pusher.formats.anthropic import (  # noqa: PLC0415
-        anthropic_key_aliases,
+        anthropic_alias_by_key,
     )
 
-    alias_of = {
-        original: alias for alias, original in anthropic_key_aliases(tool).items()
-    }
+    alias_of = anthropic_alias_by_key(tool)
     if not alias_of:
         return problems
     return [_rewrite(line, alias_of) for line in problems]

@@ -10,8 +10,8 @@ answer on stdout. Destructive calls ask on a terminal (the tools' own gate);
 without one they are refused unless `--yes` was given, and the model is told
 how to allow them. The command fails (exit 1, `"ok": false` with `--json`)
 when the turn ends without an answer, or when a tool's last call in the turn
-was refused, invalid or failed (`agent.outcome.unrecovered_failures`): a
-failure fixed by a later successful call of the same tool does not count.
+was refused, invalid or failed (`agent.outcome.turn_succeeded`): a failure
+fixed by a later successful call of the same tool does not count.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from membrane_pusher.cli.instruction import instruction_argument
+from membrane_pusher.cli.instruction import MAX_INSTRUCTION_CHARS, instruction_argument
 from membrane_pusher.cli.output import ExitCode
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
@@ -37,8 +37,14 @@ __all__ = ["command"]
 
 _SHOWN_CHARS = 300
 
+_HELP = f"""Let a model carry out an instruction (one turn).
 
-@click.command("agent")
+INSTRUCTION is plain language, e.g. "tell the deploys channel we are live",
+at most {MAX_INSTRUCTION_CHARS:,} characters.
+"""
+
+
+@click.command("agent", help=_HELP)
 @common_options
 @click.argument("instruction", callback=instruction_argument)
 @click.option(
@@ -75,13 +81,13 @@ def command(
     max_steps: int,
     yes: bool,
 ) -> int:
-    """Let a model carry out an instruction (one turn).
-
-    INSTRUCTION is plain language, e.g. "tell the deploys channel we are live",
-    at most 4,000 characters.
-    """
+    """Run one agent turn and report it (the help text is `_HELP`)."""
     from membrane_pusher.agent.chat_models import load_chat_model
-    from membrane_pusher.agent.turn import run_agent_turn, unrecovered_failures
+    from membrane_pusher.agent.turn import (
+        run_agent_turn,
+        turn_succeeded,
+        unrecovered_failures,
+    )
     from membrane_pusher.cli.toolset import Confirmer, build_tools
     from membrane_pusher.extras import install_command
 
@@ -109,19 +115,20 @@ def command(
             on_event=lambda event: _show_event(state, event),
         )
 
-    finished = turn.stop_reason == "answer"
-    failures = unrecovered_failures(turn.calls)
+    succeeded = turn_succeeded(turn)
     if state.json_mode:
-        state.output.data({**turn.to_dict(), "ok": finished and not failures})
+        state.output.data({**turn.to_dict(), "ok": succeeded})
     elif turn.answer:
         state.output.text(turn.answer)
-    if not finished:
+    if succeeded:
+        return ExitCode.OK
+
+    if turn.stop_reason != "answer":
         state.output.say(f"Stopped after {turn.steps} model calls without an answer.")
         return ExitCode.FAILURE
-    if failures:
-        state.output.say(_failed_calls_message(turn, failures), style="red")
-        return ExitCode.FAILURE
-    return ExitCode.OK
+    failures = unrecovered_failures(turn.calls)
+    state.output.say(_failed_calls_message(turn, failures), style="red")
+    return ExitCode.FAILURE
 
 
 def _failed_calls_message(turn: AgentTurn, failures: list[ToolCallRecord]) -> str:

@@ -13,7 +13,6 @@ the reason for each.
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -22,6 +21,7 @@ from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
 
 if TYPE_CHECKING:
+    import logging
     from collections.abc import Callable, Iterator
 
     from langchain_core.tools import BaseTool
@@ -32,9 +32,6 @@ FORMATS = ("langchain", "openai", "anthropic", "gemini", "mcp")
 
 _DESCRIPTION_WIDTH = 70
 _NAMED_FALLBACKS = 5
-
-# Where `formats` logs one warning per tool that cannot be strict.
-_STRICT_LOGGER = "membrane_pusher.formats.openai"
 
 
 @click.command("tools")
@@ -93,7 +90,7 @@ def command(
         connection_id, app_id = where.connection_id, where.app_id
 
     detailed = state.verbosity >= 1
-    with contextlib.nullcontext() if detailed else _held_back(_STRICT_LOGGER):
+    with contextlib.nullcontext() if detailed else _strict_warnings_held_back():
         rendered = render_tools(tools, format_name or "langchain", strict=strict)
     if strict:
         _say_strict_fallbacks(state, rendered, detailed=detailed)
@@ -160,9 +157,14 @@ def render_tools(
 
 
 @contextlib.contextmanager
-def _held_back(logger_name: str) -> Iterator[None]:
-    """Drop what one logger logs while the block runs (not its children)."""
-    source = logging.getLogger(logger_name)
+def _strict_warnings_held_back() -> Iterator[None]:
+    """Drop the OpenAI format's per-tool warnings while the block runs.
+
+    The one-line summary says the same; `-v` lets them through.
+    """
+    from membrane_pusher.formats import openai as openai_format
+
+    source = openai_format.logger
 
     def drop(_record: logging.LogRecord) -> bool:
         return False

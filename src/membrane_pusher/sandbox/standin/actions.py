@@ -183,22 +183,19 @@ def _forwarded_answer(reply: forwarding.HttpReply, run_id: str) -> Answer:
     A non-2xx status fails the run, and so does a 2xx body with an `error`
     key, as Membrane's connector would report it.
     """
-    details = {"status": reply.status, "body": reply.json_or_text()}
-    if not reply.ok:
-        return api_error(
-            "action_run",
-            "upstream_error",
-            f"Pusher answered {reply.status}: {reply.text.strip()[:200]}",
-            data=details,
-            action_run_id=run_id,
-        )
-    error = reply.error_in_body()
-    if error is not None:
-        return api_error(
-            "action_run",
-            "upstream_error",
-            f"Pusher answered {reply.status} with an error: {error[:200]}",
-            data=details,
-            action_run_id=run_id,
-        )
-    return json_answer({"output": details["body"], "actionRunId": run_id})
+    body = reply.json_or_text()
+    if reply.ok:
+        error = forwarding.error_in_body(body)
+        if error is None:
+            return json_answer({"output": body, "actionRunId": run_id})
+        message = f"Pusher answered {reply.status} with an error: {error[:200]}"
+    else:
+        message = f"Pusher answered {reply.status}: {reply.text.strip()[:200]}"
+
+    return api_error(
+        "action_run",
+        "upstream_error",
+        message,
+        data={"status": reply.status, "body": body},
+        action_run_id=run_id,
+    )

@@ -3,7 +3,7 @@
 With `upstream` in the workspace (`{"base_url", "app_id", "key", "secret"}` of a
 Pusher-protocol server such as soketi on 127.0.0.1), requests are signed with
 Pusher's HMAC scheme and sent with urllib; a reply may carry an error in its
-body even with a 2xx status (`HttpReply.error_in_body`). Without `upstream`,
+body even with a 2xx status (`error_in_body`). Without `upstream`,
 Pusher-shaped bodies are made up from the path, so the stand-in also works
 fully offline. A loopback upstream is reached directly: proxy variables
 (`HTTP_PROXY`...) are ignored.
@@ -26,6 +26,7 @@ __all__ = [
     "HttpReply",
     "action_http_call",
     "canned_reply",
+    "error_in_body",
     "forward",
     "local_action_output",
 ]
@@ -70,19 +71,25 @@ class HttpReply(NamedTuple):
         except ValueError:
             return self.text
 
-    def error_in_body(self) -> str | None:
-        """Describe the error a body reports, whatever the status, or `None`.
 
-        Pusher-protocol servers answer errors as `{"error": ..., "code": ...}`,
-        and soketi may send that body with status 200; a body without an
-        `error` key is no error.
-        """
-        body = self.json_or_text()
-        if not isinstance(body, dict) or "error" not in body:
-            return None
-        code = body.get("code")
-        suffix = f" (code {code})" if code is not None else ""
-        return f"{body['error']}{suffix}"
+def error_in_body(body: Any) -> str | None:
+    """Describe the error a reply's body reports, whatever the status, or `None`.
+
+    Pusher-protocol servers answer errors as `{"error": ..., "code": ...}`,
+    and soketi may send that body with status 200; a body without an
+    `error` key is no error.
+
+    Args:
+        body: The body as `HttpReply.json_or_text()` parsed it.
+
+    Returns:
+        The error and its code, or None.
+    """
+    if not isinstance(body, dict) or "error" not in body:
+        return None
+    code = body.get("code")
+    suffix = f" (code {code})" if code is not None else ""
+    return f"{body['error']}{suffix}"
 
 
 def forward(call: HttpCall, upstream: dict[str, Any]) -> HttpReply:
