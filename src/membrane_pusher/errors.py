@@ -19,7 +19,7 @@ MembranePusherError
     │   ├── NotFoundError       the id or path named does not exist
     │   └── ActionFailedError   the action ran and reported an API error
     ├── CLITimeoutError         the CLI did not answer in time (killed)
-    ├── OutputParseError        the CLI answered with unparseable output
+    ├── OutputParseError        the CLI or the server answered unreadably
     ├── InputTooLargeError      an input does not fit in one argv element
     ├── ConfirmationDeniedError a destructive call was not confirmed
     └── PusherAPIError          Pusher (or the proxy) refused the request

@@ -104,8 +104,13 @@ def test_nesting_deep_but_parseable_is_invalid_arguments(invoke, app_env):
     assert "nested more than" in error["problems"][0]
 
 
-def test_empty_agent_instruction_is_a_usage_error(invoke, app_env):
-    outcome = invoke(["agent", "--sandbox", "", "--json"])
+@pytest.mark.parametrize(
+    "argv",
+    [["agent", "--sandbox", " "], ["demo", "--instruction", ""]],
+    ids=["agent", "demo"],
+)
+def test_a_blank_instruction_is_a_usage_error(invoke, app_env, argv):
+    outcome = invoke([*argv, "--json"])
 
     assert outcome.exit_code == 2
     error = outcome.json()["error"]

@@ -1,6 +1,7 @@
 """Option values that would otherwise be lost or misread are usage errors.
 
-A `--query` parameter given twice, an empty `--app-id`, and a number too long
+A `--query` parameter given twice, an empty `--app-id` or `--connection-id`,
+and a number too long
 to read in `--input` or `--data` each end with exit 2 and a message in plain
 words, before anything is sent.
 """
@@ -59,16 +60,17 @@ def test_different_query_parameters_are_all_sent(invoke, app_env):
     ],
     ids=["request", "call", "doctor"],
 )
-def test_an_empty_app_id_is_a_usage_error(invoke, app_env, command, value):
+@pytest.mark.parametrize("option", ["--app-id", "--connection-id"])
+def test_an_empty_id_is_a_usage_error(invoke, app_env, command, value, option):
     # Act
-    outcome = invoke([*command, "--app-id", value, "--json"])
+    outcome = invoke([*command, option, value, "--json"])
 
     # Assert
     assert outcome.exit_code == 2
     error = outcome.json()["error"]
     assert error["type"] == "usage_error"
-    assert "--app-id" in error["message"]
-    assert "must be a non-empty app id" in error["message"]
+    assert option in error["message"]
+    assert f"must be a non-empty {option[2:].replace('-', ' ')}" in error["message"]
     assert not app_env.calls("request")
 
 

@@ -160,6 +160,18 @@ def test_write_network_error_not_retried():
         direct(server),
     )
     assert "could not be reached" in error_of(message)["message"]
+    assert "nothing was sent" in error_of(message)["hint"]
+    assert len(server.requests) == 1
+
+
+def test_write_timed_out_may_have_been_applied():
+    server = Server(httpx.ReadTimeout("slow"), httpx.Response(200, json={}))
+    message = call(
+        "pusher_trigger_event",
+        {"channels": ["c"], "event": "e", "data": "x"},
+        direct(server),
+    )
+    assert "may or may not have been applied" in error_of(message)["hint"]
     assert len(server.requests) == 1
 
 

@@ -137,3 +137,18 @@ async def test_membrane_transport_forwarded_to_soketi(standin, pusher_sandbox):
     with pytest.raises(PusherAPIError) as refused:
         interpret_response(answer)
     assert refused.value.status == 413
+
+
+@pytest.mark.parametrize("fault", ["garbage", "truncated_json"])
+def test_an_unreadable_proxy_answer_is_a_tool_error_not_a_result(standin, fault):
+    # Arrange: the CLI exits 0 but prints no JSON
+    standin.set_faults([{"command": "request", "times": 1, fault: True}])
+    tool = tools_for(standin)["pusher_trigger_event"]
+
+    # Act
+    message = invoke(tool, {"channels": ["c"], "event": "e", "data": "d"})
+
+    # Assert: one attempt, reported as unreadable, never as a success
+    assert message.status == "error", message.content
+    assert json.loads(message.content)["error"]["type"] == "unparseable_output"
+    assert len(standin.calls("request")) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from membrane_pusher.errors import PusherAPIError
+from membrane_pusher.errors import OutputParseError, PusherAPIError
 from membrane_pusher.pusher.transports.responses import (
     PusherResponse,
     interpret_response,
@@ -26,6 +26,10 @@ def test_success(status, body):
     assert interpret_response(PusherResponse(status=status, body=body)) == (
         body if body is not None else {}
     )
+
+
+def test_a_blank_success_is_an_empty_result():
+    assert interpret_response(PusherResponse(status=200, body=" \n")) == {}
 
 
 def test_falsy_success_bodies_kept():
@@ -93,6 +97,22 @@ def test_server_errors_are_retryable(status):
     error = failure(status, "")
     assert error.retryable
     assert "nothing is retried automatically" in error.hint
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<html>502 Bad Gateway</html>\n\x1b[31m{{{ not json", '{"channe', "OK"],
+)
+def test_a_success_in_plain_text_is_an_unreadable_answer(body):
+    # Act
+    with pytest.raises(OutputParseError) as caught:
+        interpret_response(PusherResponse(status=200, body=body))
+
+    # Assert: said plainly, control characters gone, and writes warned about
+    assert "not JSON" in caught.value.message
+    assert "\x1b" not in caught.value.message
+    assert caught.value.retryable
+    assert "before resending a write" in caught.value.hint
 
 
 def test_error_body_without_code_is_a_failure():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from membrane_pusher.errors import ConfigurationError, ConnectionNotReadyError
 from membrane_pusher.pusher.config import PusherSettings
@@ -296,3 +297,12 @@ def test_an_app_whose_name_only_contains_pusher_is_not_chosen(standin):
     # act / assert: the same answer as `membrane-pusher doctor` (exit 4)
     with pytest.raises(ConnectionNotReadyError, match="No Pusher connection"):
         toolkit(standin).get_tools()
+
+
+def test_include_given_one_string_is_refused_not_read_letter_by_letter():
+    # Act
+    with pytest.raises(ValidationError) as caught:
+        PusherToolkit(include="pusher_list_channels", connection_id="con_1")
+
+    # Assert
+    assert "include=['pusher_list_channels']" in str(caught.value)

@@ -11,9 +11,10 @@ from dataclasses import asdict
 import psutil
 import pytest
 
+from local_http import AnsweringHandler, loopback_server, port_of, serving
 from membrane_pusher.sandbox import state as state_module
 from membrane_pusher.sandbox.install import SandboxError
-from membrane_pusher.sandbox.processes import free_ports
+from membrane_pusher.sandbox.processes import free_ports, process_start_time
 from membrane_pusher.sandbox.state import (
     SandboxState,
     sandbox_down,
@@ -112,7 +113,7 @@ def test_second_up_reuses_the_running_sandbox(live_state_dir):
 def test_stale_state_is_cleaned_and_up_starts_afresh(live_state_dir):
     # Arrange: a state whose process has exited
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    created = psutil.Process(gone.pid).create_time()
+    created = process_start_time(gone.pid) or 0.0
     gone.wait()
     write_state(live_state_dir, fake_state(gone.pid, created, free_ports(1)[0]))
 
@@ -131,7 +132,8 @@ def test_stale_state_is_cleaned_and_up_starts_afresh(live_state_dir):
 def test_recycled_pid_is_never_touched(state_dir):
     # Arrange: our own pid, with another start time, stands for a recycled id
     me = psutil.Process()
-    write_state(state_dir, fake_state(me.pid, me.create_time() - 1000, 1))
+    started = process_start_time(me.pid) or 0.0
+    write_state(state_dir, fake_state(me.pid, started - 1000, 1))
 
     # Act
     status = sandbox_status()
@@ -144,10 +146,39 @@ def test_recycled_pid_is_never_touched(state_dir):
     assert not (state_dir / "sandbox.json").exists()
 
 
+class ReadyHandler(AnsweringHandler):
+    def answer(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"OK")
+
+
+def test_a_server_answering_for_a_lost_process_keeps_its_record(state_dir):
+    # Arrange: the recorded process is gone, but a server answers on its port
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with serving(loopback_server(ReadyHandler)) as server:
+        write_state(state_dir, fake_state(gone.pid, 1.0, port_of(server)))
+
+        # Act
+        status = sandbox_status()
+        with pytest.raises(SandboxError) as on_down:
+            sandbox_down()
+        with pytest.raises(SandboxError) as on_up:
+            sandbox_up(install=False)
+
+    # Assert: nobody forgets a server that still answers
+    assert not status.running
+    assert "answers" in status.message
+    assert f"port {port_of(server)}" in on_down.value.hint
+    assert "answers" in on_up.value.message
+    assert (state_dir / "sandbox.json").exists()
+
+
 def test_running_but_not_ready_is_refused(state_dir):
     # Arrange: a live process of ours that answers nothing
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    created = psutil.Process(sleeper.pid).create_time()
+    created = process_start_time(sleeper.pid) or 0.0
     write_state(state_dir, fake_state(sleeper.pid, created, free_ports(1)[0]))
 
     try:

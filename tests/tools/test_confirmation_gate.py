@@ -79,6 +79,36 @@ def test_the_callback_is_asked_once_with_the_validated_call(answer, ran):
         assert error_type(message) == "confirmation_denied"
 
 
+@pytest.mark.parametrize("answer", ["no", "n", "yes", 1, [True], None])
+def test_only_true_itself_approves(answer):
+    # Arrange: what a bare `input()` or a careless callback would return
+    tool = DeleteTool().with_confirm(lambda _name, _arguments: answer)
+
+    # Act
+    message = run(tool, {"id": "a"})
+
+    # Assert
+    assert error_type(message) == "confirmation_denied"
+    assert tool.runs == []
+
+
+async def test_an_async_callback_answering_text_is_a_refusal():
+    # Arrange
+    async def confirm(name: str, arguments: dict[str, Any]) -> Any:
+        return "no"
+
+    tool = DeleteTool().with_confirm(confirm)
+
+    # Act
+    message = await tool.ainvoke(
+        {"type": "tool_call", "id": "1", "name": tool.name, "args": {"id": "a"}}
+    )
+
+    # Assert
+    assert error_type(message) == "confirmation_denied"
+    assert tool.runs == []
+
+
 def test_with_confirm_leaves_the_original_unasked():
     original = DeleteTool()
 

@@ -1,8 +1,10 @@
 """Values JSON cannot carry never leave: refused in arguments, `null` in output.
 
-`NaN`, `Infinity` and excessive nesting are refused by every tool (catalog
-action or built-in Pusher tool) with a JSON-path problem line, before anything
-is sent; a remote answer holding them is written as standard JSON.
+`NaN`, `Infinity`, integers over Python's digit limit and excessive nesting
+are refused by every tool (catalog action or built-in Pusher tool) with a
+JSON-path problem line, before anything is sent, whether the call arrives as a
+tool call or as a plain dict; a remote answer holding them is written as
+standard JSON.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from membrane_pusher.errors import InvalidArgumentsError, fix_arguments_hint
 from membrane_pusher.json_text import (
     MAX_DEPTH,
     JSONInputError,
+    Withheld,
     dumps,
     json_problems,
     loads_strict,
+    printable_copy,
 )
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.operations import OPERATIONS
@@ -104,6 +108,68 @@ def test_deep_nesting_is_a_problem_line_not_a_crash():
 
     # Assert
     assert f"nested more than {MAX_DEPTH} levels deep" in caught.value.problems[0]
+
+
+def _deeper_than_recursion_allows() -> list:
+    deep: list = []
+    for _ in range(3000):
+        deep = [deep]
+    return deep
+
+
+UNPRINTABLE = [
+    pytest.param(10**5000, "data: an integer of more than 4,300 digits", id="long"),
+    pytest.param(-(10**4300), "data: an integer of more than", id="negative"),
+    pytest.param(
+        _deeper_than_recursion_allows(),
+        "data[0][0][0]...(100 levels down): nested more than 100 levels deep",
+        id="deep",
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "problem"), UNPRINTABLE)
+@pytest.mark.parametrize("as_call", [True, False], ids=["tool_call", "plain_dict"])
+@pytest.mark.parametrize("source", ["catalog", "pusher"])
+async def test_values_python_cannot_print_are_refused_not_raised(
+    value, problem, as_call, source
+):
+    # Arrange: LangChain prints the input for its callbacks before the tool runs
+    client = FakeClient()
+    if source == "catalog":
+        tool = _action_tool(client)
+        arguments = {"event": "e", "data": value}
+    else:
+        tool = pusher_tool(OPERATIONS["pusher_trigger_event"], _NothingSent())
+        arguments = {"channels": ["c"], "event": "e", "data": value}
+    call = {"type": "tool_call", "name": tool.name, "args": arguments, "id": "c1"}
+    given = call if as_call else arguments
+
+    # Act
+    answers = [tool.invoke(given), await tool.ainvoke(given)]
+
+    # Assert
+    for answer in answers:
+        content = answer.content if as_call else answer
+        assert json.loads(content)["error"]["problems"][0].startswith(problem)
+    assert client.calls == []
+
+
+def test_printable_copy_returns_valid_input_itself():
+    value = {"data": [1, 10**4000, {"x": "y"}]}
+
+    assert printable_copy(value) is value
+
+
+def test_printable_copy_marks_only_what_cannot_be_printed():
+    # Act
+    copied = printable_copy({"ok": 1, "big": [2, 10**4400]})
+
+    # Assert
+    assert copied["ok"] == 1
+    assert copied["big"][0] == 2
+    assert isinstance(copied["big"][1], Withheld)
+    assert "4,300 digits" in repr(copied)
 
 
 def test_nesting_up_to_the_limit_is_accepted():

@@ -1,8 +1,9 @@
 """The instruction given to `agent` and `demo --instruction`, checked as it is parsed.
 
 An instruction must stay short: it is one request for one turn, and a model
-is sent it whole with every tool definition. `agent` also refuses an empty
-one (`demo` uses its default instruction then). The checks run as Click
+is sent it whole with every tool definition. A blank one is refused too
+(`demo` uses its own instruction only when the option is left out). The
+checks run as Click
 parses the command line, so a refused instruction is a usage error (exit 2)
 and nothing is loaded, started or sent.
 """
@@ -57,11 +58,14 @@ def instruction_argument(
 def instruction_option(
     _context: click.Context, _parameter: click.Parameter, value: str | None
 ) -> str | None:
-    """Click callback of an optional instruction: left out, or not too long.
+    """Click callback of an optional instruction: absent, or not blank nor too long.
 
     Raises:
-        click.BadParameter: The instruction is too long.
+        click.BadParameter: The instruction is blank or too long.
     """
     if value is None:
         return None
+    if not value.strip():
+        message = "it is empty; leave the option out to use the default instruction"
+        raise click.BadParameter(message)
     return _check_length(value)

@@ -98,6 +98,7 @@ def target_options(function: F) -> F:
                 "--connection-id",
                 envvar=CONNECTION_ID_ENV,
                 metavar="ID",
+                callback=_check_connection_id_given,
                 help=f"The Membrane connection to Pusher (env {CONNECTION_ID_ENV}); "
                 "looked up by app when not given.",
             ),
@@ -119,22 +120,34 @@ def target_options(function: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
-def _check_app_id_given(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> str | None:
-    """Refuse an empty `--app-id`, which would otherwise read as not given.
+def _refuse_blank(explanation: str) -> Callable[..., str | None]:
+    """A Click callback refusing an empty value, which would read as not given.
 
-    Only emptiness is a usage error here: the id's form is checked where it
-    is used (`resolve_app_id`), as for an id from the environment.
+    Only emptiness is a usage error here: an id's form is checked where it is
+    used (`resolve_app_id`, the connection lookup), as for an id from the
+    environment.
     """
-    if value is None or value.strip():
-        return value
-    message = (
-        "must be a non-empty app id (Pusher's app ids are digits, such as "
-        "1234567); leave the option out to use PUSHER_APP_ID (or, with "
-        "--sandbox, the sandbox's app)"
-    )
-    raise click.BadParameter(message)
+
+    def check(
+        _ctx: click.Context, _param: click.Parameter, value: str | None
+    ) -> str | None:
+        if value is None or value.strip():
+            return value
+        raise click.BadParameter(explanation)
+
+    return check
+
+
+_check_app_id_given = _refuse_blank(
+    "must be a non-empty app id (Pusher's app ids are digits, such as "
+    "1234567); leave the option out to use PUSHER_APP_ID (or, with "
+    "--sandbox, the sandbox's app)"
+)
+_check_connection_id_given = _refuse_blank(
+    "must be a non-empty connection id (`membrane connection list` shows "
+    f"them); leave the option out to use {CONNECTION_ID_ENV} or to look the "
+    "Pusher connection up"
+)
 
 
 def find_connection(client: MembraneClient, connection_id: str | None) -> Connection:

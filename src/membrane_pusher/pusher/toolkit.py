@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from membrane_pusher import paths
 from membrane_pusher.errors import ConfigurationError, ConnectionNotReadyError
@@ -124,6 +124,15 @@ class PusherToolkit(BaseToolkit):
     encryption_master_key_base64: str | None = Field(
         default=None, exclude=True, repr=False
     )
+
+    @field_validator("include", mode="before")
+    @classmethod
+    def _names_not_letters(cls, value: Any) -> Any:
+        """Refuse one string: as a collection it would be read letter by letter."""
+        if isinstance(value, str):
+            msg = f"include takes a list of tool names; write include=[{value!r}]"
+            raise ValueError(msg)  # noqa: TRY004 - pydantic wants a ValueError
+        return value
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickle without the secrets (see the class's note)."""

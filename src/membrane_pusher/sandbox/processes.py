@@ -2,7 +2,10 @@
 
 A process is told from a later one that got the same id by its start time:
 `process_start_time` reads it, and `is_same_process` checks that a recorded
-process still runs. `stop_process` stops a process and its children by id,
+process still runs. On Linux the start time is counted from boot, as the
+kernel keeps it: the wall-clock form (boot time plus that count) moves
+whenever the clock is adjusted, and a live process would then look like
+another one. `stop_process` stops a process and its children by id,
 and only the process recorded (its start time must match), so a recycled id
 is never touched. `stop_owned` stops a server this program started, with or
 without psutil.
@@ -15,6 +18,8 @@ import logging
 import os
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 __all__ = [
     "LOOPBACK",
@@ -34,6 +39,14 @@ LOOPBACK = "127.0.0.1"
 START_TIME_TOLERANCE = 1.0
 """Seconds two start times may differ and still be one process (psutil rounds)."""
 
+# A plain flag, so the type checker keeps both branches (it reads
+# `sys.platform` checks as constants).
+_ON_LINUX = sys.platform.startswith("linux")
+
+# Field 22 of /proc/<pid>/stat (start time in clock ticks after boot), counted
+# from the first field after the command name, which may itself hold spaces.
+_STARTTIME_FIELD = 19
+
 
 def free_ports(count: int) -> list[int]:
     """Return `count` distinct TCP ports that are free on 127.0.0.1 right now."""
@@ -50,13 +63,19 @@ def free_ports(count: int) -> list[int]:
 def process_start_time(pid: int) -> float | None:
     """When a process started, to tell it from a later one of the same id.
 
+    Compare it only with another value from this function: on Linux it is
+    seconds after boot, elsewhere seconds since the epoch.
+
     Args:
         pid: The process id.
 
     Returns:
-        The start time (seconds since the epoch), or None when the process
-        is gone or psutil (the `sandbox` extra) is missing.
+        The start time, or None when the process is gone (or, off Linux,
+        when psutil, the `sandbox` extra, is missing).
     """
+    if _ON_LINUX:
+        return _seconds_after_boot(pid)
+
     try:
         import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
     except ImportError:
@@ -73,7 +92,8 @@ def is_same_process(pid: int, start_time: float | None) -> bool:
 
     A zombie does not count, nor does a later process that got the same id
     (its start time differs by more than `START_TIME_TOLERANCE`). Without
-    psutil (the `sandbox` extra), only the id's existence can be checked.
+    psutil (the `sandbox` extra), zombies are not told apart, and off Linux
+    only the id's existence can be checked.
 
     Args:
         pid: The recorded process id.
@@ -87,15 +107,15 @@ def is_same_process(pid: int, start_time: float | None) -> bool:
     try:
         import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
     except ImportError:
-        return _exists(pid)
+        return _exists(pid) and _start_not_contradicted(pid, start_time)
 
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:
             return False
-        return start_time is None or _same_start(process.create_time(), start_time)
     except psutil.Error:
         return False
+    return start_time is None or _same_start(pid, start_time)
 
 
 def stop_process(
@@ -118,9 +138,7 @@ def stop_process(
 
     try:
         process = psutil.Process(pid)
-        if create_time is not None and not _same_start(
-            process.create_time(), create_time
-        ):
+        if create_time is not None and not _same_start(pid, create_time):
             return False
         family = [*process.children(recursive=True), process]
     except psutil.Error:
@@ -165,9 +183,28 @@ def stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
             process.wait(timeout=grace)
 
 
-def _same_start(actual: float, recorded: float) -> bool:
-    """Whether two start times belong to the same process."""
+def _same_start(pid: int, recorded: float) -> bool:
+    """Whether the process `pid` started when `recorded` says."""
+    actual = process_start_time(pid)
+    return actual is not None and abs(actual - recorded) <= START_TIME_TOLERANCE
+
+
+def _start_not_contradicted(pid: int, recorded: float | None) -> bool:
+    """Whether nothing known says `pid` started at another time than `recorded`."""
+    actual = process_start_time(pid)
+    if recorded is None or actual is None:
+        return True
     return abs(actual - recorded) <= START_TIME_TOLERANCE
+
+
+def _seconds_after_boot(pid: int) -> float | None:
+    """When a process started, in seconds after boot, from `/proc/<pid>/stat`."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+        ticks = int(stat[stat.rindex(")") + 2 :].split()[_STARTTIME_FIELD])
+    except (OSError, ValueError, IndexError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _exists(pid: int) -> bool:

@@ -103,7 +103,8 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
 
     Raises:
         SandboxError: The state file is unreadable, or a recorded sandbox is
-            running but not ready, or soketi could not start.
+            running but not ready, or a server answers on the recorded port
+            while the recorded process is gone, or soketi could not start.
     """
     folder = StateFolder()
     with folder.locked():
@@ -119,6 +120,8 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
                     f"a sandbox is running (pid {current.pid}) but not ready.",
                     hint="Run `membrane-pusher sandbox down`, then `up` again.",
                 )
+            if _answers_ready(current):
+                raise _unknown_server(current, folder)
             logger.info("removing stale sandbox state (pid %s is gone)", current.pid)
             folder.remove()
 
@@ -157,7 +160,9 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
     """Stop the detached sandbox by its recorded process id and remove its state.
 
     Raises:
-        SandboxError: The state file is unreadable.
+        SandboxError: The state file is unreadable, or a server still answers
+            on the recorded port while the recorded process is gone (the
+            record is then kept).
     """
     folder = StateFolder()
     with folder.locked():
@@ -171,6 +176,8 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
             )
 
         stopped = stop_process(state.pid, create_time=state.create_time, grace=grace)
+        if not stopped and _answers_ready(state):
+            raise _unknown_server(state, folder)
         folder.remove()
         message = (
             f"stopped soketi (pid {state.pid})" if stopped else "removed stale state"
@@ -214,6 +221,22 @@ def _start_detached(
     return state
 
 
+def _unknown_server(state: SandboxState, folder: StateFolder) -> SandboxError:
+    """The error for a recorded port that answers while its process is not ours.
+
+    The record is kept: removing it would leave that server running with
+    nothing left to find it by.
+    """
+    return SandboxError(
+        f"a server still answers on {state.base_url}, but process {state.pid} "
+        "is not the one the sandbox recorded, so it was not stopped.",
+        hint=(
+            f"Stop whatever listens on port {state.port} yourself, then run "
+            f"`membrane-pusher sandbox down` again (the record: {folder.state_file})."
+        ),
+    )
+
+
 def _describe(sandbox: Sandbox) -> SandboxState:
     """Return the state record of a started detached sandbox."""
     server = sandbox.server
@@ -247,6 +270,12 @@ def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
     elif running:
         message = f"sandbox process {state.pid} runs but /ready does not answer"
         hint = "Run `membrane-pusher sandbox down`, then `up` again."
+    elif _answers_ready(state):
+        message = (
+            f"process {state.pid} is not the recorded soketi, yet a server "
+            f"answers on {state.base_url}"
+        )
+        hint = f"Stop whatever listens on port {state.port}, then run `sandbox down`."
     else:
         message = f"stale state: process {state.pid} is gone"
         hint = _STALE_HINT

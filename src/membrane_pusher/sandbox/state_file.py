@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["STATE_FORMAT", "SandboxState", "StateFolder"]
 
-STATE_FORMAT = 1
-"""The version of `sandbox.json`; a file of another version is refused."""
+STATE_FORMAT = 2
+"""The version of `sandbox.json`; a file of another version is refused.
+
+Version 2 records start times counted from boot on Linux (see `processes`).
+"""
 
 _STATE_FILE = "sandbox.json"
 _SANDBOX_FOLDER = "sandbox"

@@ -40,7 +40,12 @@ from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
-from membrane_pusher.json_text import JSONInputError, json_kind, loads_strict
+from membrane_pusher.json_text import (
+    JSONInputError,
+    json_kind,
+    loads_strict,
+    printable_copy,
+)
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 from membrane_pusher.tools.confirmation import (
@@ -197,15 +202,22 @@ class ValidatedTool(BaseTool):
     def _readable_call(self, value: Any) -> tuple[Any, ToolMessage | None]:
         """Parse a tool call's text `args`, or answer a call whose `args` is no object.
 
+        Arguments Python cannot print (LangChain prints them for its callbacks
+        before the tool runs) get `Withheld` markers, which validation refuses
+        with their paths.
+
         Returns:
-            The input to run (unchanged unless its `args` was JSON text), and
-            the error reply when the call cannot run.
+            The input to run (unchanged unless it held JSON text or something
+            unprintable), and the error reply when the call cannot run.
         """
         is_call = isinstance(value, dict) and value.get("type") == "tool_call"
-        if not is_call or isinstance(value.get("args"), dict):
-            return value, None
-
+        if not is_call:
+            return printable_copy(value), None
         raw = value.get("args")
+        if isinstance(raw, dict):
+            printable = printable_copy(raw)
+            return (value if printable is raw else {**value, "args": printable}), None
+
         try:
             if isinstance(raw, str):
                 return {**value, "args": _parse_string_input(raw, self.name)}, None

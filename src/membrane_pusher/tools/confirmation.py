@@ -1,7 +1,9 @@
 """Asking a person before a destructive tool call runs.
 
 A `ConfirmCallback` receives `(tool_name, arguments)` and answers `True` to let
-the call run. It may be a plain function or an `async def`. A refusal raises
+the call run. Only `True` itself approves: an answer such as `"no"` (what a
+bare `input()` returns) would be truthy, so any other value is a refusal. It
+may be a plain function or an `async def`. A refusal raises
 `ConfirmationDeniedError`, a `CallError`, so the model gets a tool error telling
 it not to repeat the call; nothing is sent. A callback may also raise
 `ConfirmationDeniedError` itself, to refuse with its own message and hint (the
@@ -62,13 +64,19 @@ async def aconfirm_call(
     answer = confirm(tool_name, dict(arguments))
     if inspect.isawaitable(answer):
         answer = await answer
-    _check(bool(answer), tool_name)
+    _check(answer, tool_name)
 
 
-def _check(approved: bool, tool_name: str) -> None:
-    """Refuse the call unless it was approved."""
-    if approved:
+def _check(answer: object, tool_name: str) -> None:
+    """Refuse the call unless the answer is `True` itself."""
+    if answer is True:
         return
+    if not isinstance(answer, bool):
+        logger.warning(
+            "the confirm callback answered %s for %s, not a bool: taken as a no",
+            type(answer).__name__,
+            tool_name,
+        )
     logger.info("%s not confirmed; nothing sent", tool_name)
     raise ConfirmationDeniedError(
         f"{tool_name} changes or disrupts the live app, and the user did not "
@@ -80,14 +88,14 @@ def _check(approved: bool, tool_name: str) -> None:
     )
 
 
-def _resolve_sync(answer: bool | Awaitable[bool]) -> bool:
+def _resolve_sync(answer: bool | Awaitable[bool]) -> object:
     """Get a sync answer from a callback that may be async."""
     if not inspect.isawaitable(answer):
-        return bool(answer)
+        return answer
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return bool(asyncio.run(_await(answer)))
+        return asyncio.run(_await(answer))
     if inspect.iscoroutine(answer):
         answer.close()
     raise ConfigurationError(
@@ -97,6 +105,6 @@ def _resolve_sync(answer: bool | Awaitable[bool]) -> bool:
     )
 
 
-async def _await(answer: Awaitable[bool]) -> bool:
+async def _await(answer: Awaitable[bool]) -> object:
     """Await an awaitable answer."""
-    return bool(await answer)
+    return await answer

@@ -53,10 +53,13 @@ _SERVER_ERROR = 500
 class _TransientError(Exception):
     """A GET that failed in a way worth one more try."""
 
-    def __init__(self, response: PusherResponse | None, reason: str) -> None:
+    def __init__(
+        self, response: PusherResponse | None, reason: str, *, unsent: bool = False
+    ) -> None:
         super().__init__(reason)
         self.response = response
         self.reason = reason
+        self.unsent = unsent
 
 
 class DirectTransport:
@@ -208,7 +211,7 @@ class DirectTransport:
                 request.method, url, params=params, content=content, headers=headers
             )
         except httpx.HTTPError as error:
-            raise _transient(request, None, _reason(error)) from error
+            raise _transient(request, None, error) from error
         return self._finish(request, answer)
 
     async def _asend_once(self, request: PusherRequest) -> PusherResponse:
@@ -219,7 +222,7 @@ class DirectTransport:
                 request.method, url, params=params, content=content, headers=headers
             )
         except httpx.HTTPError as error:
-            raise _transient(request, None, _reason(error)) from error
+            raise _transient(request, None, error) from error
         return self._finish(request, answer)
 
     def _prepare(
@@ -286,18 +289,26 @@ def _retry_policy(request: PusherRequest) -> dict[str, Any]:
 
 
 def _transient(
-    request: PusherRequest, response: PusherResponse | None, reason: str
+    request: PusherRequest,
+    response: PusherResponse | None,
+    failure: str | httpx.HTTPError,
 ) -> _TransientError:
-    """Record a transient failure of one attempt."""
+    """Record a transient failure of one attempt: an answer, or a network error.
+
+    A connection that could not even be opened sent nothing, which the final
+    error then says (a write is safe to repeat).
+    """
+    reason = failure if isinstance(failure, str) else _reason(failure)
     logger.warning("pusher %s %s failed: %s", request.method, request.path, reason)
-    return _TransientError(response, reason)
+    unsent = isinstance(failure, httpx.ConnectError)
+    return _TransientError(response, reason, unsent=unsent)
 
 
 def _final(error: _TransientError) -> PusherResponse:
     """After the last attempt: return a 5xx answer, or raise the network error."""
     if error.response is not None:
         return error.response
-    raise network_error(error.reason) from error
+    raise network_error(error.reason, unsent=error.unsent) from error
 
 
 def _reason(error: httpx.HTTPError) -> str:

@@ -1,9 +1,12 @@
 """One interpreter for Pusher's answers, whichever transport carried them.
 
-Success is a 2xx status whose body is not an error. Pusher sends errors as 4xx
-with a plain-text body; Pusher-protocol servers built on uWebSockets (soketi)
-send HTTP 200 with `{"error": ..., "code": N}` instead, which is a failure too.
-Each failure becomes a `PusherAPIError` with Pusher's message and what to do.
+Success is a 2xx status whose body is JSON and not an error. Pusher sends
+errors as 4xx with a plain-text body; Pusher-protocol servers built on
+uWebSockets (soketi) send HTTP 200 with `{"error": ..., "code": N}` instead,
+which is a failure too. Each failure becomes a `PusherAPIError` with Pusher's
+message and what to do. Every success of the Channels API is a JSON document,
+so a 2xx answer in plain text (a gateway's page, cut output) is an
+`OutputParseError`, never a result.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from membrane_pusher.errors import PusherAPIError
+from membrane_pusher.errors import OutputParseError, PusherAPIError
+from membrane_pusher.membrane.output import excerpt
 from membrane_pusher.redaction import redact, redact_value
 
 __all__ = ["PusherResponse", "interpret_response", "network_error"]
@@ -47,6 +51,12 @@ _RETRYABLE_HINT = (
     "The server failed or could not be reached. The request may or may not have "
     "been applied: reads can be retried; before resending a write, check whether "
     "it took effect (nothing is retried automatically)."
+)
+
+_UNSENT_HINT = (
+    "No connection could be opened, so nothing was sent. Check the host and "
+    "port (PUSHER_URL or the cluster) and that the server runs; the call can "
+    "then be repeated as it is."
 )
 
 
@@ -84,17 +94,20 @@ def interpret_response(response: PusherResponse) -> Any:
         response: What the transport received.
 
     Returns:
-        The parsed body of a 2xx answer (`{}` when empty).
+        The parsed body of a 2xx answer (`{}` when empty or blank).
 
     Raises:
         PusherAPIError: For 4xx and 5xx statuses, and for any answer whose body
             carries `error` and `code` (soketi reports errors with HTTP 200).
+        OutputParseError: For a 2xx answer whose body is text, not JSON.
     """
     status = 200 if response.status is None else response.status
     body = response.body
     embedded = _embedded_error(body)
     if 200 <= status < 300 and embedded is None:  # noqa: PLR2004 - HTTP success range
-        return {} if body is None else body
+        if isinstance(body, str) and body.strip():
+            raise _unreadable_success(body)
+        return {} if body is None or isinstance(body, str) else body
 
     if embedded is not None:
         message, code = embedded
@@ -104,12 +117,24 @@ def interpret_response(response: PusherResponse) -> Any:
     return _raise(status, message, body)
 
 
-def network_error(reason: str) -> PusherAPIError:
-    """Describe a request that got no answer (connection failed, timed out)."""
+def network_error(reason: str, *, unsent: bool = False) -> PusherAPIError:
+    """Describe a request that got no answer (connection failed, timed out).
+
+    Args:
+        reason: What the network library said, without the URL.
+        unsent: No connection was ever opened, so nothing reached the server.
+    """
+    hint = _UNSENT_HINT if unsent else _RETRYABLE_HINT
     return PusherAPIError(
-        f"Pusher could not be reached: {redact(reason)}",
+        f"Pusher could not be reached: {redact(reason)}", hint=hint, retryable=True
+    )
+
+
+def _unreadable_success(body: str) -> OutputParseError:
+    """The error for a 2xx answer that is not the JSON document Pusher sends."""
+    return OutputParseError(
+        f"The server said success, but its answer was not JSON: {excerpt(body)}",
         hint=_RETRYABLE_HINT,
-        retryable=True,
     )
 
 
