@@ -118,6 +118,25 @@ def test_a_blank_instruction_is_a_usage_error(invoke, app_env, argv):
     assert "empty" in error["message"]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tools", "--intent", ""],
+        ["call", "pusher_list_channels", "--input", "{}", "--intent", " "],
+        ["agent", "list channels", "--intent", "send event", "--intent", ""],
+    ],
+    ids=["tools", "call", "agent"],
+)
+def test_a_blank_intent_is_a_usage_error(invoke, app_env, argv):
+    outcome = invoke([*argv, "--json"])
+
+    assert outcome.exit_code == 2
+    error = outcome.json()["error"]
+    assert error["type"] == "usage_error"
+    assert "an intent is empty" in error["message"]
+    assert not app_env.calls("action list")
+
+
 def test_a_missing_extra_inside_a_command_is_a_setup_error(
     invoke, app_env, monkeypatch
 ):

@@ -113,6 +113,51 @@ def test_demo_exit_code_follows_the_result(invoke, monkeypatch, ok, code):
     assert outcome.json()["ok"] is ok
     assert seen["instruction"] == "ping"
     assert seen["model"] == "x:y"
+    assert seen["channel"] is None
+
+
+def test_the_demo_channel_can_be_chosen(invoke, monkeypatch):
+    # Arrange
+    seen = {}
+
+    def fake_demo(**kwargs):
+        seen.update(kwargs)
+        return _FakeDemo(ok=True)
+
+    monkeypatch.setattr("membrane_pusher.demo.run_demo", fake_demo)
+
+    # Act
+    outcome = invoke(["demo", "--channel", "ops", "--json"])
+
+    # Assert
+    assert outcome.exit_code == 0
+    assert seen["channel"] == "ops"
+
+
+@pytest.mark.parametrize(
+    ("channel", "wording"),
+    [
+        ("private-ops", "public channels only"),
+        ("presence-ops", "public channels only"),
+        ("bad channel!", "characters Pusher does not allow"),
+        ("", "channel"),
+    ],
+)
+def test_a_demo_channel_it_cannot_join_is_a_usage_error(invoke, channel, wording):
+    outcome = invoke(["demo", "--channel", channel, "--json"])
+
+    assert outcome.exit_code == 2
+    error = outcome.json()["error"]
+    assert error["type"] == "usage_error"
+    assert wording in error["message"]
+
+
+def test_the_demo_help_names_the_default_channel(invoke):
+    from membrane_pusher.demo.run import DEMO_CHANNEL  # noqa: PLC0415
+
+    outcome = invoke(["demo", "--help"])
+
+    assert f"Default: {DEMO_CHANNEL}." in " ".join(outcome.stdout.split())
 
 
 @pytest.mark.soketi

@@ -154,8 +154,8 @@ def test_a_signal_ends_the_run_with_130_and_one_json_document(
     # Assert
     assert process.returncode == 130, stderr
     document = json.loads(stdout)
-    assert document == {
-        "error": {"type": "interrupted", "message": message, "hint": ""}
-    }
+    assert document["error"]["type"] == "interrupted"
+    assert document["error"]["message"] == message
+    assert "may have gone through" in document["error"]["hint"]
     assert stdout.count(b"\n") == 1
     assert wait_gone(membrane_pid, seconds=5)

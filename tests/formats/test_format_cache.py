@@ -165,3 +165,8 @@ def test_mapping_back_leaves_the_call_as_sent(provider, strict, args):
 
     assert args == before
     assert mapped != args
+
+
+def test_an_unknown_provider_is_refused_when_the_tool_is_bound():
+    with pytest.raises(ValueError, match="unknown provider 'bogus'"):
+        make_tool(SCHEMA).for_provider("bogus")  # type: ignore[arg-type]

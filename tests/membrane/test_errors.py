@@ -232,6 +232,30 @@ def test_json_after_a_notice_line_may_hold_unicode_line_separators():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        '[notice] new version\n{"a": 1}',
+        '{\n  "a": 1\n}',
+        "Update available\n[\n  1,\n  2\n]",
+    ],
+)
+def test_one_document_after_notices_is_read(text):
+    assert try_json(text) is not ...
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"channels": {}}\n{"channels": {"x": {}}}',
+        'notice\n{"a": 1}\n{"a": 2}',
+        '{"a": 1}\ntrailing words',
+    ],
+)
+def test_several_documents_are_no_answer(text):
+    assert try_json(text) is ...
+
+
+@pytest.mark.parametrize(
     "stderr",
     [
         "upstream answered 401 Unauthorized\n",

@@ -80,7 +80,7 @@ def test_paths_refused(transport, path, rule):
 )
 def test_auth_parameters_from_the_model_refused(transport, key):
     arguments = {"method": "GET", "path": "/channels", "query": {key: "x"}}
-    refused(RAW, arguments, transport, "added by the signer")
+    refused(RAW, arguments, transport, f"query: {key} is an authentication parameter")
 
 
 def test_query_values_with_control_characters_refused(transport):

@@ -20,16 +20,18 @@ def failure(status, body) -> PusherAPIError:
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(200, {}), (200, {"ok": True}), (202, None), (None, {"channels": {}})],
+    [(200, {}), (200, {"ok": True}), (202, {}), (None, {"channels": {}})],
 )
 def test_success(status, body):
-    assert interpret_response(PusherResponse(status=status, body=body)) == (
-        body if body is not None else {}
-    )
+    assert interpret_response(PusherResponse(status=status, body=body)) == body
 
 
-def test_a_blank_success_is_an_empty_result():
-    assert interpret_response(PusherResponse(status=200, body=" \n")) == {}
+@pytest.mark.parametrize("body", [None, "", " \n"])
+def test_an_empty_success_is_an_unreadable_answer(body):
+    with pytest.raises(OutputParseError) as caught:
+        interpret_response(PusherResponse(status=200, body=body))
+
+    assert caught.value.message.endswith("its answer was empty")
 
 
 def test_falsy_success_bodies_kept():
@@ -113,6 +115,14 @@ def test_a_success_in_plain_text_is_an_unreadable_answer(body):
     assert "\x1b" not in caught.value.message
     assert caught.value.retryable
     assert "before resending a write" in caught.value.hint
+
+
+def test_an_error_body_naming_its_status_keeps_it():
+    error = failure(200, {"error": "boom", "status": 500})
+
+    assert error.status == 500
+    assert error.retryable
+    assert error.message == "Pusher answered 500: boom"
 
 
 def test_error_body_without_code_is_a_failure():

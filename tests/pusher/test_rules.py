@@ -133,6 +133,28 @@ def test_data_over_10240_bytes_refused(transport, data, size):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "arguments", "path"),
+    [
+        (TRIGGER, trigger(data=""), "data"),
+        (
+            BATCH,
+            {"events": [{"channel": "c", "event": "e", "data": ""}]},
+            "events[0].data",
+        ),
+        (SEND, {"user_id": "u1", "event": "e", "data": ""}, "data"),
+    ],
+)
+def test_empty_data_refused(transport, name, arguments, path):
+    refused(name, arguments, transport, f"{path}: is empty; put the message in it")
+
+
+@pytest.mark.parametrize("data", [" ", {}, [], 0, None, False])
+def test_data_that_encodes_to_something_accepted(transport, data):
+    request = accepted(TRIGGER, trigger(data=data), transport)
+    assert request.body["data"]
+
+
 @pytest.mark.parametrize("data", ["x" * 10240, "😀" * 2560, "中" * 3413 + "x"])
 def test_data_of_10240_bytes_accepted(transport, data):
     request = accepted(TRIGGER, trigger(data=data), transport)

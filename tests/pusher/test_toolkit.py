@@ -306,3 +306,18 @@ def test_include_given_one_string_is_refused_not_read_letter_by_letter():
 
     # Assert
     assert "include=['pusher_list_channels']" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("include", "wording"),
+    [
+        ([1], "it holds 1"),
+        (["pusher_list_channels", None], "it holds None"),
+        (b"pusher_list_channels", "write include=[b'pusher_list_channels']"),
+    ],
+)
+def test_include_names_that_are_not_strings_are_refused(include, wording):
+    with pytest.raises(ValidationError) as caught:
+        PusherToolkit(include=include, connection_id="con_1")
+
+    assert wording in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -175,9 +176,13 @@ def test_a_server_answering_for_a_lost_process_keeps_its_record(state_dir):
     assert (state_dir / "sandbox.json").exists()
 
 
+# A process that stands for soketi: its command line names it, as soketi's does.
+SOKETI_LIKE = [sys.executable, "-c", "import time; time.sleep(60)", "soketi"]
+
+
 def test_running_but_not_ready_is_refused(state_dir):
     # Arrange: a live process of ours that answers nothing
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    sleeper = subprocess.Popen(SOKETI_LIKE)
     created = process_start_time(sleeper.pid) or 0.0
     write_state(state_dir, fake_state(sleeper.pid, created, free_ports(1)[0]))
 
@@ -195,6 +200,39 @@ def test_running_but_not_ready_is_refused(state_dir):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+@pytest.mark.parametrize(
+    ("command", "boot"),
+    [
+        ([sys.executable, "-c", "import time; time.sleep(60)"], None),
+        (SOKETI_LIKE, "another-boot"),
+    ],
+    ids=["not-soketi", "another-boot"],
+)
+def test_a_process_that_is_not_the_recorded_soketi_is_never_stopped(
+    state_dir, command, boot
+):
+    # Arrange: the right id and start time, but another program or another boot
+    other = subprocess.Popen(command)
+    created = process_start_time(other.pid) or 0.0
+    recorded = fake_state(other.pid, created, free_ports(1)[0])
+    if boot is not None:
+        recorded = dataclasses.replace(recorded, boot_id=boot)
+    write_state(state_dir, recorded)
+
+    try:
+        # Act
+        status = sandbox_status()
+        down = sandbox_down(grace=1)
+
+        # Assert
+        assert not status.running
+        assert not down.stopped
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_unreadable_state_is_refused_clearly(state_dir):
@@ -219,6 +257,54 @@ def test_state_of_another_format_is_refused(state_dir):
     with pytest.raises(SandboxError, match="unknown format"):
         sandbox_status()
     (state_dir / "sandbox.json").unlink()
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"pid": "1"}, "pid: Input should be a valid integer"),
+        ({"port": True}, "port: Input should be a valid integer"),
+        ({"secret": None}, "secret: Input should be a valid string"),
+        ({"pid": -5}, "pid is out of range"),
+        ({"metrics_port": 70000}, "metrics_port is out of range"),
+    ],
+)
+def test_a_field_of_the_wrong_kind_is_refused_clearly(state_dir, change, reason):
+    # Arrange
+    recorded = {**asdict(fake_state(os.getpid(), 0.0, 1)), **change}
+    state_dir.mkdir(parents=True)
+    (state_dir / "sandbox.json").write_text(json.dumps(recorded))
+
+    # Act
+    with pytest.raises(SandboxError) as on_status:
+        sandbox_status()
+    with pytest.raises(SandboxError) as on_down:
+        sandbox_down()
+
+    # Assert
+    for caught in (on_status, on_down):
+        assert "unreadable or not ours" in caught.value.message
+        assert reason in caught.value.message
+        assert "delete the file" in caught.value.hint
+    (state_dir / "sandbox.json").unlink()
+
+
+def test_files_kept_where_the_sandbox_folder_goes_are_never_deleted(state_dir):
+    # Arrange: a person's own folder, named as the sandbox's would be
+    kept = state_dir / "sandbox" / "project" / "notes.txt"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("precious")
+
+    # Act
+    with pytest.raises(SandboxError) as caught:
+        sandbox_up(install=False)
+    write_state(state_dir, fake_state(os.getpid(), 1.0, 1))
+    down = sandbox_down()
+
+    # Assert
+    assert "was not made by the sandbox" in caught.value.message
+    assert not down.stopped
+    assert kept.read_text() == "precious"
 
 
 def test_down_and_status_without_a_sandbox(state_dir):

@@ -158,6 +158,19 @@ def test_remote_reference_is_refused_not_fetched():
     assert problems[0].startswith("$: this tool's schema cannot be checked")
 
 
+def test_a_broken_schema_does_not_ask_the_model_to_fix_its_arguments():
+    # Arrange
+    schema = {"type": "object", "properties": {"x": {"$ref": "#/$defs/Nowhere"}}}
+
+    # Act
+    with pytest.raises(InvalidArgumentsError) as caught:
+        ArgumentValidator(schema).validate({"x": 1}, tool="send-note")
+
+    # Assert
+    assert "Fix the arguments" not in caught.value.hint
+    assert "do not retry this tool" in caught.value.hint
+
+
 def test_formats_are_checked():
     schema = {"type": "object", "properties": {"ip": {"format": "ipv4"}}}
 

@@ -141,11 +141,12 @@ json_values = st.recursive(
     max_leaves=10,
 )
 
+# Pusher requires event data: an empty string is refused, anything else goes.
 event_data = st.one_of(
-    st.text(max_size=60),
-    json_values,
-    _repeat("x", 0, MAX_DATA_BYTES),
-    _repeat("\u00e9", 0, MAX_DATA_BYTES // 2),
+    st.text(min_size=1, max_size=60),
+    json_values.filter(lambda value: value != ""),
+    _repeat("x", 1, MAX_DATA_BYTES),
+    _repeat("\u00e9", 1, MAX_DATA_BYTES // 2),
 )
 
 socket_ids = st.builds(
@@ -242,7 +243,10 @@ def trigger_batch(draw: st.DrawFn) -> PusherCall:
         event: dict[str, Any] = {
             "channel": channel,
             "event": draw(event_names),
-            "data": draw(st.text(max_size=30) | json_values),
+            "data": draw(
+                st.text(min_size=1, max_size=30)
+                | json_values.filter(lambda value: value != "")
+            ),
         }
         _options(draw, event, allowed_trigger_info([channel]))
         events.append(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -274,3 +275,26 @@ def test_call_log_keeps_inputs_with_unicode_line_separators(run, standin):
     )
 
     assert standin.calls("action run")[0]["input"] == payload
+
+
+def test_a_workspace_removed_during_a_command_is_said_plainly(
+    standin, monkeypatch, capsys
+):
+    # Arrange: the sandbox is stopped (its folder deleted) while the command runs
+    from membrane_pusher.sandbox import standin as standin_package  # noqa: PLC0415
+    from membrane_pusher.sandbox.standin import commands  # noqa: PLC0415
+
+    def stopped_midway(store, tokens):
+        shutil.rmtree(store.home)
+        return store.workspace()
+
+    monkeypatch.setattr(commands, "dispatch", stopped_midway)
+
+    # Act
+    code = standin_package.main(["connection", "list", "--json"])
+
+    # Assert
+    error = capsys.readouterr().err
+    assert code == 3
+    assert "is gone; was the sandbox stopped while this command ran?" in error
+    assert "Traceback" not in error

@@ -125,6 +125,11 @@ def test_generic_actions_are_judged_by_the_verbs_of_their_key(key, flags, action
         "rotate",
         "mark",
         "generate",
+        "deliver",
+        "replay",
+        "resend",
+        "repost",
+        "retrigger",
     ],
 )
 def test_a_write_verb_anywhere_in_a_read_key_makes_it_a_write(word):
@@ -151,6 +156,8 @@ def test_a_conjunction_in_the_name_stops_a_read_key(name):
         "Posts a message to the room.",
         "Fetch, then trigger a sync.",
         "Does not create anything.",
+        "Resend the last webhook.",
+        "Re-sends the invoice.",
     ],
 )
 def test_a_write_verb_in_the_description_stops_a_read(description):

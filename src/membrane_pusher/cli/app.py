@@ -178,7 +178,7 @@ def _run(state: CLIState, args: list[str]) -> int:  # noqa: PLR0911 - one exit p
     except click.exceptions.Exit as done:
         return done.exit_code
     except (click.Abort, KeyboardInterrupt) as interrupt:
-        return _report(state, "interrupted", _interrupted(interrupt), "")
+        return _report(state, "interrupted", _interrupted(interrupt), _INTERRUPTED_HINT)
     except click.ClickException as error:
         return _report(state, "failure", error.format_message(), "")
     except MembranePusherError as error:
@@ -195,6 +195,12 @@ def _run(state: CLIState, args: list[str]) -> int:  # noqa: PLR0911 - one exit p
     finally:
         remove_logging()
     return _as_exit_code(result)
+
+
+_INTERRUPTED_HINT = (
+    "A call that was already on its way may have gone through: check before "
+    "sending it again."
+)
 
 
 def _interrupted(interrupt: BaseException) -> str:

@@ -1,4 +1,7 @@
-"""The instruction given to `agent` and `demo --instruction`, checked as it is parsed.
+"""Free text on the command line, checked as it is parsed: instructions, intents.
+
+`--intent` (of `tools`, `call` and `agent`) must not be blank: an empty
+search would silently load nothing useful.
 
 An instruction must stay short: it is one request for one turn, and a model
 is sent it whole with every tool definition. A blank one is refused too
@@ -12,7 +15,12 @@ from __future__ import annotations
 
 import click
 
-__all__ = ["MAX_INSTRUCTION_CHARS", "instruction_argument", "instruction_option"]
+__all__ = [
+    "MAX_INSTRUCTION_CHARS",
+    "check_intents",
+    "instruction_argument",
+    "instruction_option",
+]
 
 MAX_INSTRUCTION_CHARS = 4000
 """The longest instruction accepted, in characters."""
@@ -69,3 +77,17 @@ def instruction_option(
         message = "it is empty; leave the option out to use the default instruction"
         raise click.BadParameter(message)
     return _check_length(value)
+
+
+def check_intents(
+    _context: click.Context, _parameter: click.Parameter, intents: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Click callback of `--intent`: every intent must say something.
+
+    Raises:
+        click.BadParameter: One of the intents is blank.
+    """
+    if any(not intent.strip() for intent in intents):
+        message = "an intent is empty; say what to look for, such as 'send event'"
+        raise click.BadParameter(message)
+    return intents

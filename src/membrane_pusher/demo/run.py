@@ -69,7 +69,7 @@ def run_demo(
     model: BaseChatModel | str | None = None,
     intent: str = DEFAULT_INTENT,
     out: DemoReporter | None = None,
-    channel: str = DEMO_CHANNEL,
+    channel: str | None = None,
     install: bool = True,
     wait_seconds: float = 5.0,
     sandbox_factory: Callable[[], Sandbox] | None = None,
@@ -83,7 +83,8 @@ def run_demo(
             offline model when installed (else a scripted call).
         intent: The intent the toolkit loads catalog actions for.
         out: Where progress goes; nothing is reported when omitted.
-        channel: The channel the subscriber listens on.
+        channel: The channel the subscriber listens on; `DEMO_CHANNEL` when
+            omitted.
         install: Install soketi first when it is missing (`npm ci`).
         wait_seconds: How long to wait for the event to arrive.
         sandbox_factory: Builds the sandbox; `Sandbox(install=install)`.
@@ -99,6 +100,7 @@ def run_demo(
             turned them into interrupts), after everything was stopped.
     """
     reporter: DemoReporter = out if out is not None else SilentReporter()
+    channel = DEMO_CHANNEL if channel is None else channel
     result = DemoResult(
         channel=channel,
         intent=intent,

@@ -53,12 +53,26 @@ def try_json(text: str) -> Any:
     # "\n" only: JSON strings may hold U+2028 and the like unescaped.
     lines = stripped.split("\n")
     for index, line in enumerate(lines):
-        if line.lstrip().startswith(("{", "[")):
-            try:
-                return json.loads("\n".join(lines[index:]))
-            except ValueError:
-                continue
+        if not line.lstrip().startswith(("{", "[")):
+            continue
+        try:
+            return json.loads("\n".join(lines[index:]))
+        except ValueError:
+            pass
+        # A whole document with more output after it: not one answer, and
+        # no later document can be trusted to be the answer either.
+        if _is_json(line):
+            return ...
     return ...
+
+
+def _is_json(text: str) -> bool:
+    """Whether `text` on its own is a JSON document."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_json_output(call: CompletedCall, label: str) -> Any:

@@ -38,7 +38,7 @@ def encode_data(data: Any) -> str:
 
 
 def data_problems(path: str, data: Any, *, encrypted: bool = False) -> list[str]:
-    """Check event data: valid text, at most 10,240 bytes once encoded.
+    """Check event data: valid, non-empty text, at most 10,240 bytes once encoded.
 
     Args:
         path: The JSON path of the data, for the messages.
@@ -55,27 +55,36 @@ def data_problems(path: str, data: Any, *, encrypted: bool = False) -> list[str]
     except UnicodeEncodeError:
         return [_not_unicode_in_value(path, data)]
 
+    if size == 0:
+        return [
+            (
+                f"{path}: is empty; put the message in it (text or JSON). Pusher "
+                "requires event data, and servers such as soketi refuse empty data"
+            )
+        ]
+    problem = _size_problem(path, size, encrypted=encrypted)
+    return [problem] if problem else []
+
+
+def _size_problem(path: str, size: int, *, encrypted: bool) -> str:
+    """The problem of data `size` bytes long, when it is over the limit."""
     if encrypted:
         sent = encryption.encrypted_size(size)
         if sent <= MAX_DATA_BYTES:
-            return []
-        return [
-            (
-                f"{path}: payload too large: {sent} > {MAX_DATA_BYTES} bytes once "
-                f"encrypted for a {ENCRYPTED_PREFIX} channel ({size} bytes of data; "
-                f"at most {MAX_ENCRYPTED_PLAINTEXT_BYTES} fit); Pusher refuses this "
-                "with 413, so send less data or a reference to it"
-            )
-        ]
-    if size <= MAX_DATA_BYTES:
-        return []
-    return [
-        (
-            f"{path}: payload too large: {size} > {MAX_DATA_BYTES} bytes (UTF-8 of the "
-            "encoded data); Pusher refuses this with 413, so send less data or a "
-            "reference to it"
+            return ""
+        return (
+            f"{path}: payload too large: {sent} > {MAX_DATA_BYTES} bytes once "
+            f"encrypted for a {ENCRYPTED_PREFIX} channel ({size} bytes of data; "
+            f"at most {MAX_ENCRYPTED_PLAINTEXT_BYTES} fit); Pusher refuses this "
+            "with 413, so send less data or a reference to it"
         )
-    ]
+    if size <= MAX_DATA_BYTES:
+        return ""
+    return (
+        f"{path}: payload too large: {size} > {MAX_DATA_BYTES} bytes (UTF-8 of the "
+        "encoded data); Pusher refuses this with 413, so send less data or a "
+        "reference to it"
+    )
 
 
 def encryption_unavailable_problem(path: str, channel: str, *, has_key: bool) -> str:

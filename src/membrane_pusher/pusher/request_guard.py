@@ -226,9 +226,10 @@ def _query_problems(query: Any) -> list[str]:
     problems: list[str] = []
     for key, value in query.items():
         if key.lower().startswith(_RESERVED_QUERY_KEYS):
+            # Worded "KEY is": `KEY: words` would read as a secret to redact.
             problems.append(
-                f"query.{key}: authentication parameters (auth_*, body_md5) are "
-                "added by the signer and cannot be given"
+                f"query: {key} is an authentication parameter (auth_*, body_md5); "
+                "those are added by the signer and cannot be given"
             )
         elif not _QUERY_KEY.fullmatch(key):
             problems.append(

@@ -21,7 +21,7 @@ Building the tools:
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence  # noqa: TC003 - pydantic fields
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -128,10 +128,15 @@ class PusherToolkit(BaseToolkit):
     @field_validator("include", mode="before")
     @classmethod
     def _names_not_letters(cls, value: Any) -> Any:
-        """Refuse one string: as a collection it would be read letter by letter."""
-        if isinstance(value, str):
+        """Refuse one string (read letter by letter) and names that are not text."""
+        if isinstance(value, (str, bytes)):
             msg = f"include takes a list of tool names; write include=[{value!r}]"
             raise ValueError(msg)  # noqa: TRY004 - pydantic wants a ValueError
+        if isinstance(value, Collection):
+            odd = [name for name in value if not isinstance(name, str)]
+            if odd:
+                msg = f"include takes tool names as strings; it holds {odd[0]!r}"
+                raise ValueError(msg)
         return value
 
     def __getstate__(self) -> dict[Any, Any]:

@@ -24,6 +24,8 @@ from pathlib import Path
 __all__ = [
     "LOOPBACK",
     "START_TIME_TOLERANCE",
+    "boot_id",
+    "command_line_mentions",
     "free_ports",
     "is_same_process",
     "process_start_time",
@@ -116,6 +118,33 @@ def is_same_process(pid: int, start_time: float | None) -> bool:
     except psutil.Error:
         return False
     return start_time is None or _same_start(pid, start_time)
+
+
+def boot_id() -> str:
+    """This boot's id on Linux (start times are counted from boot); else empty."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def command_line_mentions(pid: int, word: str) -> bool:
+    """Whether the command line of `pid` contains `word`.
+
+    True when it cannot be read (no psutil, or no permission): this check
+    only ever adds doubt to an identity the start time already confirmed.
+    """
+    try:
+        import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
+    except ImportError:
+        return True
+
+    try:
+        return word in " ".join(psutil.Process(pid).cmdline())
+    except psutil.AccessDenied:
+        return True
+    except psutil.Error:
+        return False
 
 
 def stop_process(

@@ -32,6 +32,8 @@ from membrane_pusher.paths import state_dir
 from membrane_pusher.sandbox.install import SandboxError
 from membrane_pusher.sandbox.interrupts import deferred_interrupts
 from membrane_pusher.sandbox.processes import (
+    boot_id,
+    command_line_mentions,
     is_same_process,
     process_start_time,
     stop_process,
@@ -175,7 +177,9 @@ def sandbox_down(*, grace: float = 3.0) -> SandboxStatus:
                 state_file=str(folder.state_file),
             )
 
-        stopped = stop_process(state.pid, create_time=state.create_time, grace=grace)
+        stopped = _is_ours(state) and stop_process(
+            state.pid, create_time=state.create_time, grace=grace
+        )
         if not stopped and _answers_ready(state):
             raise _unknown_server(state, folder)
         folder.remove()
@@ -203,7 +207,7 @@ def _start_detached(
     """
     folder.remove()
     sandbox = Sandbox(
-        root=folder.sandbox_root,
+        root=folder.claim_sandbox_root(),
         install=install,
         ready_timeout=ready_timeout,
         detached=True,
@@ -257,6 +261,7 @@ def _describe(sandbox: Sandbox) -> SandboxState:
         started_at=time.time(),
         start_seconds=server.started_in or 0.0,
         connection_id=sandbox.connection_id,
+        boot_id=boot_id(),
     )
 
 
@@ -290,8 +295,17 @@ def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
 
 
 def _is_ours(state: SandboxState) -> bool:
-    """Whether the recorded pid is still the soketi process we started."""
-    return is_same_process(state.pid, state.create_time)
+    """Whether the recorded pid is still the soketi process we started.
+
+    The id, the start time (counted from boot, so the boot must be the same)
+    and a command line that runs soketi must all agree.
+    """
+    current_boot = boot_id()
+    if state.boot_id and current_boot and state.boot_id != current_boot:
+        return False
+    return is_same_process(state.pid, state.create_time) and command_line_mentions(
+        state.pid, "soketi"
+    )
 
 
 def _answers_ready(state: SandboxState) -> bool:

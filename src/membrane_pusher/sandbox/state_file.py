@@ -15,8 +15,11 @@ import json
 import os
 import shutil
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from membrane_pusher.paths import state_dir
 from membrane_pusher.sandbox.files import locked, write_json_atomic
@@ -38,6 +41,10 @@ Version 2 records start times counted from boot on Linux (see `processes`).
 _STATE_FILE = "sandbox.json"
 _SANDBOX_FOLDER = "sandbox"
 _LOCK_FILE = ".lock"
+# Marks the sandbox's folder as made by `sandbox up`: only a marked folder is
+# ever deleted, so files a person keeps under the same name are left alone.
+_OWNED_MARKER = ".membrane-pusher-sandbox"
+_PORTS_END = 65536
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class SandboxState:
     started_at: float
     start_seconds: float
     connection_id: str = PUSHER_CONNECTION_ID
+    boot_id: str = ""
     format: int = STATE_FORMAT
 
     @property
@@ -90,6 +98,32 @@ class SandboxState:
         return {**data, "base_url": self.base_url, "ws_url": self.ws_url}
 
 
+@cache
+def _state_reader() -> TypeAdapter[SandboxState]:
+    """Reads `sandbox.json` strictly: every field of its own JSON type."""
+    return TypeAdapter(SandboxState)
+
+
+def _impossible_field(state: SandboxState) -> str:
+    """The first field no running sandbox could have; empty when all are fine."""
+    if state.pid <= 0:
+        return "pid"
+    for name in ("port", "metrics_port", "cluster_port"):
+        if not 0 < getattr(state, name) < _PORTS_END:
+            return name
+    return ""
+
+
+def _reason(error: Exception) -> str:
+    """Why the file could not be read, in one short line."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the file"
+        return f"{where}: {first['msg']}"
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class StateFolder:
     """The state folder: `sandbox.json`, the sandbox's folder and the lock."""
 
@@ -117,12 +151,16 @@ class StateFolder:
         if not path.is_file():
             return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            state = SandboxState(**data) if data.get("format") == STATE_FORMAT else None
-        except (OSError, ValueError, TypeError, AttributeError) as exc:
-            raise self._foreign(str(exc)) from exc
-        if state is None:
-            raise self._foreign("unknown format")
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+                raise self._foreign("unknown format")
+            state = _state_reader().validate_json(text, strict=True)
+        except (OSError, ValueError) as exc:
+            raise self._foreign(_reason(exc)) from None
+        impossible = _impossible_field(state)
+        if impossible:
+            raise self._foreign(f"{impossible} is out of range")
         return state
 
     def write(self, state: SandboxState) -> None:
@@ -130,9 +168,37 @@ class StateFolder:
         write_json_atomic(self.state_file, asdict(state))
 
     def remove(self) -> None:
-        """Delete the state file and the sandbox's folder."""
+        """Delete the state file and the sandbox's folder, if `sandbox up` made it.
+
+        A folder without the marker is left as it is (an empty one is removed).
+        """
         self.state_file.unlink(missing_ok=True)
-        shutil.rmtree(self.sandbox_root, ignore_errors=True)
+        root = self.sandbox_root
+        if (root / _OWNED_MARKER).is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            return
+        with contextlib.suppress(OSError):
+            root.rmdir()
+
+    def claim_sandbox_root(self) -> Path:
+        """Create the sandbox's folder, marked as ours, and return it.
+
+        Raises:
+            SandboxError: The folder exists and holds files the sandbox did not
+                make (they are never deleted).
+        """
+        root = self.sandbox_root
+        marker = root / _OWNED_MARKER
+        foreign = root.exists() and not marker.is_file()
+        if foreign and (not root.is_dir() or any(root.iterdir())):
+            raise SandboxError(
+                f"{root} already exists and was not made by the sandbox, so it "
+                "is not used (or deleted).",
+                hint="Move it, or set MEMBRANE_PUSHER_STATE_DIR to another folder.",
+            )
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        marker.touch()
+        return root
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

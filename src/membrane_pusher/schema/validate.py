@@ -3,9 +3,10 @@
 The validator is compiled once per schema and cached: the right draft for its
 `$schema` (Draft 2020-12 when absent or unknown), a `referencing` registry
 that resolves local `$ref` anywhere in the document (escaped pointers `~0`,
-`~1`, percent-encoding, recursion) and refuses remote ones, and format
-checking. Problems come back one per line, each as `path: what was expected`,
-for example `channels[3]: 'bad channel!' does not match '^[a-z]+$'`.
+`~1`, percent-encoding, recursion) and refuses remote ones, format checking,
+and `pattern` matched in bounded time (`membrane_pusher.schema.patterns`).
+Problems come back one per line, each as `path: what was expected`, for
+example `channels[3]: 'bad channel!' does not match '^[a-z]+$'`.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from membrane_pusher.json_text import (
     has_json_problems,
     json_problems,
 )
+from membrane_pusher.schema.patterns import with_bounded_patterns
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
     from jsonschema.protocols import Validator
 
-__all__ = ["ArgumentValidator", "get_validator"]
+__all__ = ["ArgumentValidator", "arguments_error", "get_validator"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ _MAX_VALUE_CHARS = 80
 # How many branches of a failed anyOf/oneOf are explained.
 _MAX_BRANCHES = 4
 _FORMAT_CHECKER = FormatChecker()
+# A schema that cannot be applied at all: no arguments could pass it.
+_UNCHECKABLE = "$: this tool's schema cannot be checked"
+_UNCHECKABLE_HINT = (
+    "Nothing was sent. The tool's own schema is broken, so no arguments can "
+    "pass it: do not retry this tool; use another one or tell the user."
+)
 
 
 def _refuse_remote(uri: str) -> Any:
@@ -70,7 +78,7 @@ class ArgumentValidator:
             validator_class.check_schema(self.schema)
         except SchemaError as error:
             logger.warning("tool schema is not valid JSON Schema: %s", error.message)
-        self._validator: Validator = validator_class(
+        self._validator: Validator = with_bounded_patterns(validator_class)(
             self.schema, registry=_LOCAL_ONLY, format_checker=_FORMAT_CHECKER
         )
 
@@ -91,7 +99,7 @@ class ArgumentValidator:
         try:
             errors = list(self._validator.iter_errors(arguments))
         except (Unresolvable, UnknownType, re.error) as error:
-            return [f"$: this tool's schema cannot be checked ({_cut(str(error))})"]
+            return [f"{_UNCHECKABLE} ({_cut(str(error))})"]
         except RecursionError:
             return [f"$: nested too deeply to check (the limit is {MAX_DEPTH} levels)"]
         if not errors:
@@ -111,7 +119,22 @@ class ArgumentValidator:
         """
         problems = self.problems(arguments)
         if problems:
-            raise InvalidArgumentsError(problems, tool=tool)
+            raise arguments_error(problems, tool=tool)
+
+
+def arguments_error(problems: list[str], *, tool: str | None) -> InvalidArgumentsError:
+    """The error for arguments `problems` refused, with the hint that fits.
+
+    When the schema itself could not be applied, fixing the arguments cannot
+    help, and the hint says so.
+
+    Args:
+        problems: Lines from `ArgumentValidator.problems`.
+        tool: The tool being called.
+    """
+    if problems and problems[0].startswith(_UNCHECKABLE):
+        return InvalidArgumentsError(problems, hint=_UNCHECKABLE_HINT, tool=tool)
+    return InvalidArgumentsError(problems, tool=tool)
 
 
 @lru_cache(maxsize=1024)

@@ -102,6 +102,7 @@ WRITE_VERBS = DESTRUCTIVE_VERBS | frozenset(
         "create",
         "deactivate",
         "decrement",
+        "deliver",
         "deploy",
         "dequeue",
         "detach",
@@ -143,6 +144,7 @@ WRITE_VERBS = DESTRUCTIVE_VERBS | frozenset(
         "renew",
         "reopen",
         "replace",
+        "replay",
         "reset",
         "resolve",
         "restart",
@@ -186,7 +188,10 @@ _DESCRIPTION_WRITE_VERBS = (
     "erase|execute|insert|modify|overwrite|post|publish|purge|remove|revoke|"
     "send|submit|terminate|trigger|update|upsert|write"
 )
-_SAYS_WRITE = re.compile(rf"\b(?:{_DESCRIPTION_WRITE_VERBS})(?:e?s)?\b", re.IGNORECASE)
+# `re` in front (resend, repost, retrigger) writes again.
+_SAYS_WRITE = re.compile(
+    rf"\b(?:re-?)?(?:{_DESCRIPTION_WRITE_VERBS})(?:e?s)?\b", re.IGNORECASE
+)
 _SAYS_DESTRUCTIVE = re.compile(r"\bdestructive\b", re.IGNORECASE)
 # Words that deny a "destructive" shortly after them, in the same clause.
 _NEGATIONS = frozenset(
@@ -324,4 +329,9 @@ def _only_reads(key_words: list[str], name_words: list[str]) -> bool:
         return False
 
     words = set(key_words + name_words)
-    return not (words & CONJUNCTIONS or words & WRITE_VERBS)
+    return not (words & CONJUNCTIONS or any(map(_writes, words)))
+
+
+def _writes(word: str) -> bool:
+    """Whether a word is a write verb, also with `re` in front (`resend`)."""
+    return word in WRITE_VERBS or (word.startswith("re") and word[2:] in WRITE_VERBS)

@@ -47,7 +47,11 @@ from membrane_pusher.json_text import (
     printable_copy,
 )
 from membrane_pusher.schema.repair import repair_arguments
-from membrane_pusher.schema.validate import ArgumentValidator, get_validator
+from membrane_pusher.schema.validate import (
+    ArgumentValidator,
+    arguments_error,
+    get_validator,
+)
 from membrane_pusher.tools.confirmation import (
     ConfirmCallback,
     aconfirm_call,
@@ -62,6 +66,9 @@ if TYPE_CHECKING:
 __all__ = ["ValidatedTool"]
 
 logger = logging.getLogger(__name__)
+
+# The tool formats `for_provider` maps calls back from.
+_PROVIDER_FORMS = ("openai", "anthropic", "gemini", "mcp")
 
 
 class ValidatedTool(BaseTool):
@@ -135,7 +142,14 @@ class ValidatedTool(BaseTool):
 
         Returns:
             A new tool; this one is unchanged.
+
+        Raises:
+            ValueError: `provider` is not one of the four.
         """
+        if provider not in _PROVIDER_FORMS:
+            choices = ", ".join(_PROVIDER_FORMS)
+            msg = f"unknown provider {provider!r}; use one of {choices}"
+            raise ValueError(msg)
         update = {"provider_form": provider, "provider_strict": strict}
         return self.model_copy(update=update)
 
@@ -294,7 +308,7 @@ class ValidatedTool(BaseTool):
             repaired = repair_arguments(arguments, self.validator)
             if repaired is not None:
                 return repaired
-        raise InvalidArgumentsError(problems, tool=self.name)
+        raise arguments_error(problems, tool=self.name)
 
     def _run(self, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Validate, confirm, execute and shape the result (sync)."""

@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from membrane_pusher.cli.instruction import MAX_INSTRUCTION_CHARS, instruction_argument
+from membrane_pusher.cli.instruction import (
+    MAX_INSTRUCTION_CHARS,
+    check_intents,
+    instruction_argument,
+)
 from membrane_pusher.cli.output import ExitCode
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
@@ -59,6 +63,7 @@ at most {MAX_INSTRUCTION_CHARS:,} characters.
     "intents",
     multiple=True,
     metavar="Q",
+    callback=check_intents,
     help="Load catalog actions for this intent (repeatable).",
 )
 @click.option(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from membrane_pusher.cli.instruction import check_intents
 from membrane_pusher.cli.json_input import MAX_INPUT_HELP, parse_json_object
 from membrane_pusher.cli.output import error_envelope, exit_code_for
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
@@ -46,6 +47,7 @@ __all__ = ["command", "parse_json_object", "run_tool"]
     "intents",
     multiple=True,
     metavar="Q",
+    callback=check_intents,
     help="Load catalog actions for this intent, to call one of them.",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and print the argv only.")

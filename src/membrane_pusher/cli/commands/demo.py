@@ -31,13 +31,41 @@ __all__ = ["command"]
 _OUTCOME_STYLES = {"ok": "green", "differs": "yellow", "failed": "red"}
 
 
+def _public_channel(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    """Click callback of `--channel`: a valid name the subscriber can join unsigned.
+
+    Raises:
+        click.BadParameter: The name breaks Pusher's rules or needs a signature.
+    """
+    if value is None:
+        return None
+    from membrane_pusher.pusher.rules import channel_name_problems
+
+    problems = channel_name_problems("--channel", value)
+    if problems:
+        raise click.BadParameter(problems[0].removeprefix("--channel: "))
+    if value.startswith(("private-", "presence-", "#")):
+        message = "the demo's subscriber joins public channels only (no prefix)"
+        raise click.BadParameter(message)
+    return value
+
+
 @click.command("demo")
 @common_options
 @click.option(
     "--instruction",
     callback=instruction_option,
     help="What the agent is asked to do "
-    f"(at most {MAX_INSTRUCTION_CHARS:,} characters).",
+    f"(at most {MAX_INSTRUCTION_CHARS:,} characters); name the --channel in it, "
+    "since that is where the subscriber listens.",
+)
+@click.option(
+    "--channel",
+    callback=_public_channel,
+    help="The public channel the subscriber listens on, and the default "
+    "instruction names. Default: deploys.",
 )
 @click.option(
     "--model",
@@ -49,7 +77,11 @@ _OUTCOME_STYLES = {"ok": "green", "differs": "yellow", "failed": "red"}
 @click.option("--no-install", is_flag=True, help="Do not install soketi if missing.")
 @pass_state
 def command(
-    state: CLIState, instruction: str | None, model_spec: str | None, no_install: bool
+    state: CLIState,
+    instruction: str | None,
+    channel: str | None,
+    model_spec: str | None,
+    no_install: bool,
 ) -> int:
     """Run the offline end-to-end demo.
 
@@ -65,6 +97,7 @@ def command(
         instruction=instruction,
         model=model_spec,
         out=reporter,
+        channel=channel,
         install=not no_install,
     )
     if state.json_mode:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from membrane_pusher.cli.instruction import check_intents
 from membrane_pusher.cli.state import CLIState, common_options, pass_state
 from membrane_pusher.cli.target import TargetOptions, open_target, target_options
 
@@ -41,6 +42,7 @@ _NAMED_FALLBACKS = 5
     "intents",
     multiple=True,
     metavar="Q",
+    callback=check_intents,
     help="Load catalog actions matching this intent (repeatable). "
     "Default: the toolkit's intents.",
 )

@@ -5,8 +5,8 @@ errors as 4xx with a plain-text body; Pusher-protocol servers built on
 uWebSockets (soketi) send HTTP 200 with `{"error": ..., "code": N}` instead,
 which is a failure too. Each failure becomes a `PusherAPIError` with Pusher's
 message and what to do. Every success of the Channels API is a JSON document,
-so a 2xx answer in plain text (a gateway's page, cut output) is an
-`OutputParseError`, never a result.
+so a 2xx answer that is empty or plain text (a gateway's page, cut output) is
+an `OutputParseError`, never a result.
 """
 
 from __future__ import annotations
@@ -94,20 +94,22 @@ def interpret_response(response: PusherResponse) -> Any:
         response: What the transport received.
 
     Returns:
-        The parsed body of a 2xx answer (`{}` when empty or blank).
+        The parsed body of a 2xx answer.
 
     Raises:
         PusherAPIError: For 4xx and 5xx statuses, and for any answer whose body
             carries `error` and `code` (soketi reports errors with HTTP 200).
-        OutputParseError: For a 2xx answer whose body is text, not JSON.
+        OutputParseError: For a 2xx answer whose body is empty, or text
+            rather than JSON (every success of the Channels API is a JSON
+            document, `{}` at least).
     """
     status = 200 if response.status is None else response.status
     body = response.body
     embedded = _embedded_error(body)
     if 200 <= status < 300 and embedded is None:  # noqa: PLR2004 - HTTP success range
-        if isinstance(body, str) and body.strip():
+        if body is None or isinstance(body, str):
             raise _unreadable_success(body)
-        return {} if body is None or isinstance(body, str) else body
+        return body
 
     if embedded is not None:
         message, code = embedded
@@ -130,11 +132,12 @@ def network_error(reason: str, *, unsent: bool = False) -> PusherAPIError:
     )
 
 
-def _unreadable_success(body: str) -> OutputParseError:
+def _unreadable_success(body: str | None) -> OutputParseError:
     """The error for a 2xx answer that is not the JSON document Pusher sends."""
+    shown = excerpt(body or "")
+    what = f"was not JSON: {shown}" if shown else "was empty"
     return OutputParseError(
-        f"The server said success, but its answer was not JSON: {excerpt(body)}",
-        hint=_RETRYABLE_HINT,
+        f"The server said success, but its answer {what}", hint=_RETRYABLE_HINT
     )
 
 
@@ -144,8 +147,16 @@ def _embedded_error(body: Any) -> tuple[str, int | None] | None:
         return None
     if "code" not in body and body.get("error") in (None, False, ""):
         return None
-    code = body.get("code")
-    return _message(body) or "error", code if isinstance(code, int) else None
+    # soketi names the status `code`; other servers and proxies say `status`.
+    code = next(
+        (
+            value
+            for value in (body.get("code"), body.get("status"))
+            if isinstance(value, int) and not isinstance(value, bool)
+        ),
+        None,
+    )
+    return _message(body) or "error", code
 
 
 def _message(body: Any) -> str:

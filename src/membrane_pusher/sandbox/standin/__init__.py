@@ -35,7 +35,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"membrane stand-in: {error}\n")
         return _STORE_ERROR_EXIT
 
-    answer = dispatch(store, tokens)
+    try:
+        answer = dispatch(store, tokens)
+    except StoreError as error:
+        sys.stderr.write(f"membrane stand-in: {error}\n")
+        return _STORE_ERROR_EXIT
+    except OSError:
+        if store.home.is_dir():
+            raise
+        sys.stderr.write(f"membrane stand-in: {store.gone_message()}\n")
+        return _STORE_ERROR_EXIT
+
     if answer.stdout:
         sys.stdout.write(answer.stdout)
     if answer.stderr:

@@ -76,9 +76,18 @@ class Store:
             StoreError: When it is not a JSON object.
         """
         value = self._read_json(WORKSPACE_FILE, default=None)
+        if value is None and not (self.home / WORKSPACE_FILE).exists():
+            raise StoreError(self.gone_message())
         if not isinstance(value, dict):
             raise StoreError(f"{WORKSPACE_FILE} must hold a JSON object")
         return value
+
+    def gone_message(self) -> str:
+        """What to say when the workspace disappeared while a command ran."""
+        return (
+            f"the workspace {self.home} is gone; was the sandbox stopped while "
+            "this command ran?"
+        )
 
     def save_workspace(self, data: dict[str, Any]) -> None:
         """Replace the workspace atomically (call while holding the lock)."""
