@@ -130,6 +130,17 @@ def test_optional_untyped_enum_becomes_nullable():
             },
             "an enum of 260 values",
         ),
+        (
+            {
+                "type": "object",
+                "$defs": {"S": {"type": "string"}},
+                "properties": {
+                    "p": {"$ref": "#/$defs/S", "maxLength": 3, "enum": ["ab", "c"]}
+                },
+                "required": ["p"],
+            },
+            "constraints beside a $ref (enum, maxLength)",
+        ),
     ],
 )
 def test_schemas_openai_would_refuse_fall_back_with_a_log(schema, reason, caplog):

@@ -213,12 +213,19 @@ def generated_schemas() -> st.SearchStrategy[dict[str, Any]]:
         }
     )
     root_ref = st.one_of(st.none(), st.sampled_from(REFS))
-    return st.tuples(nodes, places, root_ref).map(
+    return st.tuples(nodes.map(_as_arguments), places, root_ref).map(
         lambda parts: {
             **({"$ref": parts[2]} if parts[2] else parts[0]),
             **parts[1],
         }
     )
+
+
+def _as_arguments(node: dict[str, Any]) -> dict[str, Any]:
+    """A root a tool can have: the node itself when it may be an object."""
+    if node.get("type", "object") == "object":
+        return node
+    return {"type": "object", "properties": {"value": node}}
 
 
 @settings(

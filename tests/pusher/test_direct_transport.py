@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 
 import httpx
@@ -277,3 +278,22 @@ def test_sync_client_is_reused_and_closed():
         assert transport._client is first
 
     assert first.is_closed
+
+
+def test_httpx_request_lines_never_show_the_signature(caplog):
+    # Arrange
+    server = Server(httpx.Response(200, json={}))
+
+    # Act
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        call(
+            "pusher_trigger_event",
+            {"channels": ["c"], "event": "e", "data": "x"},
+            direct(server),
+        )
+
+    # Assert: httpx still says what it sent, minus the reusable signature
+    signature = server.requests[0].url.params["auth_signature"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert any("/apps/" in line for line in lines)
+    assert all(signature not in line for line in lines)

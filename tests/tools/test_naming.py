@@ -52,3 +52,15 @@ def test_clashes_get_suffixes():
 
     assert names == ["a_b", "a_b_2", "a_b_3", "c" * 62 + "_2"]
     assert all(TOOL_NAME_PATTERN.match(n) for n in names)
+
+
+def test_a_suffix_never_takes_another_actions_own_name():
+    # Arrange: `send.event` slugs to `send_event`; `send_event_2` is a real key
+    with_twin = ["send_event", "send_event", "send_event_2"]
+
+    # Act
+    names = unique_names(with_twin)
+
+    # Assert: the real `send_event_2` keeps its name, whatever comes before it
+    assert names == ["send_event", "send_event_3", "send_event_2"]
+    assert unique_names(["send_event_2"]) == ["send_event_2"]

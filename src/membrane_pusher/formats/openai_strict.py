@@ -67,6 +67,8 @@ ANNOTATION_KEYWORDS = frozenset({"$comment", "$id", "$schema", "$anchor", "depre
 """Annotations that carry no constraint: dropped rather than described."""
 
 _SHORT_CHARS = 120
+# What may stand beside a `$ref` in strict form (moved to a wrapping anyOf).
+_REF_COMPANIONS = frozenset({"$ref", "description", "default", "title", "examples"})
 
 
 class NotStrictError(Exception):
@@ -191,7 +193,14 @@ def _strict_object(result: dict[str, Any], *, is_root: bool) -> None:
 
 
 def _strict_ref(node: dict[str, Any]) -> dict[str, Any]:
-    """A `$ref` alone; a description beside it moves to a wrapping anyOf."""
+    """A `$ref` alone; a description beside it moves to a wrapping anyOf.
+
+    Constraints beside it (`enum`, `maxLength`...) have no place in strict
+    form, and dropping them would let the model send what the tool refuses.
+    """
+    beside = node.keys() - _REF_COMPANIONS - ANNOTATION_KEYWORDS
+    if beside:
+        raise NotStrictError(f"constraints beside a $ref ({', '.join(sorted(beside))})")
     notes = []
     if "default" in node:
         notes.append(f"Default: {_short(node['default'])}.")

@@ -255,6 +255,7 @@ class PusherToolkit(BaseToolkit):
         from membrane_pusher.tools.action_tool import action_tool  # noqa: PLC0415
         from membrane_pusher.tools.naming import tool_name, unique_names  # noqa: PLC0415
 
+        actions = [action for action in actions if _well_formed(action)]
         names = unique_names([tool_name(a) for a in actions], taken=BUILTIN_NAMES)
         client = self._tool_client()
         return [
@@ -380,3 +381,17 @@ class PusherToolkit(BaseToolkit):
         return ActionCatalog(
             self._client(), cache_dir=self.cache_dir, ttl=self.cache_ttl
         )
+
+
+def _well_formed(action: Action) -> bool:
+    """Whether an action's schema can become a tool; warn and skip it otherwise."""
+    from membrane_pusher.schema.shape import schema_shape_problem  # noqa: PLC0415
+
+    problem = schema_shape_problem(action.input_schema)
+    if problem:
+        logger.warning(
+            "catalog action %s left out: its inputSchema is malformed (%s)",
+            action.key or action.id,
+            problem,
+        )
+    return not problem

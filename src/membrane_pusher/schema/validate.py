@@ -100,6 +100,10 @@ class ArgumentValidator:
             errors = list(self._validator.iter_errors(arguments))
         except (Unresolvable, UnknownType, re.error) as error:
             return [f"{_UNCHECKABLE} ({_cut(str(error))})"]
+        except (TypeError, AttributeError, KeyError) as error:
+            # A schema of the wrong shape, built into a tool all the same
+            # (`membrane_pusher.schema.shape` keeps such actions out of toolkits).
+            return [f"{_UNCHECKABLE} ({type(error).__name__}: {_cut(str(error))})"]
         except RecursionError:
             return [f"$: nested too deeply to check (the limit is {MAX_DEPTH} levels)"]
         if not errors:

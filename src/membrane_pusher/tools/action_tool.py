@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import Field
 
-from membrane_pusher.errors import ActionFailedError
+from membrane_pusher.errors import ActionFailedError, ConfigurationError
 from membrane_pusher.json_text import HIDDEN_CHARACTERS
 from membrane_pusher.schema.normalize import model_facing_schema
+from membrane_pusher.schema.shape import schema_shape_problem
 from membrane_pusher.tools.action_kinds import (
     DESTRUCTIVE_ACTION_TYPES,
     READ_ONLY_ACTION_TYPES,
@@ -191,7 +192,18 @@ def action_tool(
     Returns:
         The tool; `metadata` holds `membrane_action_id`, `membrane_action_key`,
         `connection_id`, `read_only` and `destructive`.
+
+    Raises:
+        ConfigurationError: The action's `inputSchema` is malformed (see
+            `membrane_pusher.schema.shape`): no call to it could be checked.
     """
+    problem = schema_shape_problem(action.input_schema)
+    if problem:
+        raise ConfigurationError(
+            f"Membrane action {action.key or action.id} has a malformed "
+            f"inputSchema ({problem}), so it cannot become a tool.",
+            hint="Leave the action out, or fix its schema in Membrane.",
+        )
     original = action.input_schema if isinstance(action.input_schema, dict) else None
     tool = MembraneActionTool(
         name=slugify(name) if name else tool_name(action),

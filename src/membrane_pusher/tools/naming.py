@@ -59,6 +59,10 @@ def slugify(source: str) -> str:
 def unique_names(candidates: Sequence[str], taken: Collection[str] = ()) -> list[str]:
     """Make names unique, in order, by suffixing clashes with `_2`, `_3`...
 
+    A suffixed name never takes a name some candidate has as its own, so
+    adding an action renames no other tool (`send.event` and `send_event`
+    clash, and the second is `send_event_3` if `send_event_2` is also a key).
+
     Args:
         candidates: Names to place, in toolkit order (first one wins a clash).
         taken: Names already used (for example built-in tools).
@@ -67,11 +71,12 @@ def unique_names(candidates: Sequence[str], taken: Collection[str] = ()) -> list
         One name per candidate, all different, all within 64 characters.
     """
     used = set(taken)
+    own_names = set(candidates)
     result = []
     for name in candidates:
         unique = name
         counter = 2
-        while unique in used:
+        while unique in used or (unique != name and unique in own_names):
             suffix = f"_{counter}"
             unique = f"{name[: MAX_TOOL_NAME - len(suffix)]}{suffix}"
             counter += 1

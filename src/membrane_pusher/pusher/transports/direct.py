@@ -9,6 +9,10 @@ Connections: one `httpx.Client` and one `httpx.AsyncClient` per transport,
 each created on first use and kept, so calls share pooled connections. For a
 loopback host (soketi on 127.0.0.1) they ignore proxy variables
 (`trust_env=False`), so `HTTP_PROXY` cannot reroute local traffic.
+
+httpx logs each request's URL at INFO, and a signed URL carries a signature
+that stays valid for minutes: a filter on the `httpx` logger redacts it from
+those records (it changes nothing else and adds no handler).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from membrane_pusher.pusher.transports.responses import (
     network_error,
     parse_body,
 )
+from membrane_pusher.redaction import redact
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -48,6 +53,24 @@ logger = logging.getLogger(__name__)
 
 _READ_ATTEMPTS = 3
 _SERVER_ERROR = 500
+
+
+class _SignedURLFilter(logging.Filter):
+    """Redacts signatures from the URLs in httpx's own log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's text arguments; always keep the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(str(arg)) if isinstance(arg, (str, httpx.URL)) else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HTTPX_LOGGER = logging.getLogger("httpx")
+if not any(isinstance(f, _SignedURLFilter) for f in _HTTPX_LOGGER.filters):
+    _HTTPX_LOGGER.addFilter(_SignedURLFilter())
 
 
 class _TransientError(Exception):

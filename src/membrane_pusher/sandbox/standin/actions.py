@@ -63,7 +63,7 @@ def _actions_for(context: Context, connection: dict[str, Any]) -> list[dict[str,
     return [
         action
         for action in context.workspace.get("actions", [])
-        if action.get("integrationKey") in {None, app}
+        if isinstance(action, dict) and action.get("integrationKey") in {None, app}
     ]
 
 
