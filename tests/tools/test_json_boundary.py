@@ -20,10 +20,12 @@ from membrane_pusher.errors import InvalidArgumentsError, fix_arguments_hint
 from membrane_pusher.json_text import (
     MAX_DEPTH,
     JSONInputError,
-    Withheld,
     dumps,
-    json_problems,
     loads_strict,
+)
+from membrane_pusher.json_values import (
+    Withheld,
+    json_problems,
     printable_copy,
 )
 from membrane_pusher.membrane.models import Action

@@ -27,6 +27,8 @@ from membrane_pusher.errors import InvalidArgumentsError
 from membrane_pusher.json_text import (
     MAX_DEPTH,
     format_path,
+)
+from membrane_pusher.json_values import (
     has_json_problems,
     json_problems,
 )

@@ -44,6 +44,8 @@ from membrane_pusher.json_text import (
     JSONInputError,
     json_kind,
     loads_strict,
+)
+from membrane_pusher.json_values import (
     printable_copy,
 )
 from membrane_pusher.schema.repair import repair_arguments
