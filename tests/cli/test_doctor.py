@@ -96,6 +96,25 @@ def test_no_pusher_connection_is_exit_4(invoke, app_env):
     assert "membrane-pusher connect" in outcome.stderr
 
 
+def test_a_given_connection_to_another_app_is_a_warning(invoke, app_env):
+    # Arrange: the Slack connection is READY, and named on the command line
+    data = app_env.read()
+    for connection in data["connections"]:
+        if connection["id"] == "con_slack_pending":
+            connection["state"] = "READY"
+            connection.pop("clientAction", None)
+    app_env.write(data)
+
+    # Act
+    outcome = invoke(["doctor", "--connection-id", "con_slack_pending", "--json"])
+
+    # Assert
+    [check] = [c for c in outcome.json()["checks"] if c["name"] == "connection"]
+    assert check["status"] == "warn"
+    assert "connects slack, not Pusher" in check["detail"]
+    assert "Pusher connection" in check["fix"]
+
+
 def test_connection_needing_the_user_shows_the_url(invoke, app_env):
     # arrange
     data = app_env.read()

@@ -9,7 +9,9 @@ call, leaves no process behind, and does not hang.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 
 from membrane_pusher.membrane.catalog import ActionCatalog
 from membrane_pusher.pusher.toolkit import PusherToolkit
@@ -51,7 +53,8 @@ def test_a_cache_of_the_wrong_shape_is_ignored(
     cache = tmp_path / "cache"
     _list(standin, cache)
     [wrong] = (cache / "actions").glob("*.json")
-    wrong.write_text('{"version": 1, "created": 1e18, "actions": [{"no": "id"}]}')
+    fresh = {"version": 1, "created": time.time(), "actions": [{"no": "id"}]}
+    wrong.write_text(json.dumps(fresh))
     standin.clear_calls()
 
     # Act

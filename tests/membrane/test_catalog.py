@@ -8,6 +8,8 @@ import json
 import logging
 import time
 
+import pytest
+
 from membrane_pusher.membrane.catalog import ActionCatalog
 
 PUSHER = "con_pusher_sandbox"
@@ -153,13 +155,19 @@ async def test_only_the_misses_reach_the_cli(client, standin, tmp_path):
     assert [a.id for a in awaited][: len(synced)] == [a.id for a in synced]
 
 
-def test_an_entry_past_its_ttl_asks_the_cli_again(client, standin, tmp_path):
-    # arrange: a cached list written two hours ago, with a one-hour TTL
+@pytest.mark.parametrize(
+    "created",
+    [time.time() - 7200, time.time() + 1e9, "NaN"],
+    ids=["two-hours-old", "in-the-future", "nan"],
+)
+def test_an_entry_past_its_ttl_asks_the_cli_again(client, standin, tmp_path, created):
+    # arrange: a cached list written two hours ago (or at a time that proves
+    # nothing), with a one-hour TTL
     catalog = ActionCatalog(client, cache_dir=tmp_path, ttl=3600)
     catalog.list_actions(PUSHER, "trigger")
     [path] = (tmp_path / "actions").glob("*.json")
     record = json.loads(path.read_text())
-    record["created"] = time.time() - 7200
+    record["created"] = created
     path.write_text(json.dumps(record))
     standin.clear_calls()
 
@@ -206,3 +214,23 @@ async def test_intents_load_concurrently_async(client, standin, tmp_path):
     # assert
     assert len(standin.calls("action list")) == 4
     assert elapsed < 2.5 * DELAY
+
+
+def test_a_list_too_deep_to_cache_is_still_returned(client, standin, tmp_path, caplog):
+    # Arrange: one action whose schema nests deeper than pydantic serializes
+    deep: dict = {"type": "string"}
+    for _ in range(130):
+        deep = {"type": "object", "properties": {"a": deep}}
+    workspace = standin.read()
+    workspace["actions"][0]["inputSchema"] = deep
+    standin.write(workspace)
+    catalog = ActionCatalog(client, cache_dir=tmp_path, ttl=3600)
+
+    # Act
+    with caplog.at_level(logging.WARNING):
+        actions = catalog.list_actions(PUSHER, "trigger")
+
+    # Assert: the list comes back; only the cache is skipped, with a warning
+    assert actions
+    assert "not cached" in caplog.text
+    assert list((tmp_path / "actions").glob("*.json")) == []

@@ -89,6 +89,26 @@ def test_a_tool_call_on_a_connection_no_longer_ready_forgets_it(
     assert transport.connection_id == "con_pusher_two"
 
 
+def test_a_remembered_connection_deleted_in_membrane_is_forgotten(
+    standin, isolated_environment
+):
+    # Arrange: the remembered connection is replaced by a new one
+    tools = {t.name: t for t in toolkit(standin).get_tools()}
+    workspace = standin.read()
+    workspace["connections"][0]["id"] = "con_pusher_new"
+    standin.write(workspace)
+    call = {"type": "tool_call", "name": "x", "args": {}, "id": "1"}
+
+    # Act
+    message = tools["pusher_list_channels"].invoke(call)
+    rebuilt = toolkit(standin).get_tools()
+
+    # Assert: the call says not found, and the next build finds the new one
+    assert json.loads(message.content)["error"]["type"] == "not_found"
+    transport = next(t for t in rebuilt if t.name == "pusher_list_channels").transport
+    assert transport.connection_id == "con_pusher_new"
+
+
 async def test_an_async_tool_call_also_forgets_it(standin, isolated_environment):
     # arrange
     tools = {t.name: t for t in await toolkit(standin).aget_tools()}

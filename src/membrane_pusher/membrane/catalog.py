@@ -195,7 +195,9 @@ class ActionCatalog:
         if record is None:
             return None
         try:
-            if time.time() - float(record["created"]) > self.ttl:
+            age = time.time() - float(record["created"])
+            # A time in the future (a clock set back) or NaN proves nothing.
+            if not 0 <= age <= self.ttl:
                 return None
             return [Action.model_validate(item) for item in record["actions"]]
         except (KeyError, TypeError, ValueError, ValidationError):
@@ -208,15 +210,21 @@ class ActionCatalog:
         """Write a list to the cache atomically; failures only warn."""
         if self.ttl <= 0:
             return
+        try:
+            dumped = [
+                action.model_dump(mode="json", by_alias=True, exclude_none=True)
+                for action in actions
+            ]
+        except (ValueError, RecursionError) as error:
+            # A schema nested past pydantic's serialization depth, say.
+            logger.warning("action list for %r not cached: %s", intent, error)
+            return
         record = {
             "version": _FORMAT_VERSION,
             "created": time.time(),
             "connection_id": connection_id,
             "intent": intent,
-            "actions": [
-                action.model_dump(mode="json", by_alias=True, exclude_none=True)
-                for action in actions
-            ],
+            "actions": dumped,
         }
         write_json(path, record)
 

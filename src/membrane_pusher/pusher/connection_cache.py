@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from membrane_pusher.errors import ConnectionNotReadyError
+from membrane_pusher.errors import ConnectionNotReadyError, NotFoundError
 from membrane_pusher.membrane.cache_files import read_json, write_json
 
 if TYPE_CHECKING:
@@ -78,8 +78,11 @@ class ConnectionCache:
 
 
 class ForgetfulClient:
-    """The client the tools use: a not-READY answer forgets the cached id.
+    """The client the tools use: a not-READY or not-found answer forgets the id.
 
+    A connection deleted (or replaced) in Membrane answers "not found": the
+    remembered id is forgotten then too, so the next build looks again. A
+    not-found action forgets it as well, which costs one lookup at most.
     Only the calls tools make (`run_action`, `request` and their async twins)
     are watched; everything else is passed to the wrapped client unchanged.
     The error itself is re-raised as it came.
@@ -116,9 +119,9 @@ class ForgetfulClient:
 
     @contextmanager
     def _forget_when_not_ready(self) -> Iterator[None]:
-        """Forget the cached id when the block raises `ConnectionNotReadyError`."""
+        """Forget the cached id when the block says not READY or not found."""
         try:
             yield
-        except ConnectionNotReadyError:
+        except (ConnectionNotReadyError, NotFoundError):
             self.cache.forget()
             raise

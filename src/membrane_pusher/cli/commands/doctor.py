@@ -35,7 +35,8 @@ class Check:
 
     Attributes:
         name: What was checked (`membrane_cli`, `login`, ...).
-        status: `ok`, `fail`, `warn` (not needed) or `skip` (prerequisite failed).
+        status: `ok`, `fail`, `warn` (works, but likely not as meant) or `skip`
+            (prerequisite failed).
         detail: What was found.
         fix: What to do, when not OK.
         error_type: The error kind behind a failure (sets the exit code).
@@ -152,10 +153,22 @@ def _check_login(client: MembraneClient) -> Check:
 
 def _check_connection(client: MembraneClient, connection_id: str | None) -> Check:
     """Find the Pusher connection (as the toolkit would) and tell whether READY."""
+    from membrane_pusher.pusher.connection import is_pusher_connection
+
     try:
         connection = find_connection(client, connection_id)
     except MembranePusherError as error:
         return Check.failed("connection", error)
+    if not is_pusher_connection(connection):
+        app = connection.integration_key or connection.key or "another app"
+        return Check(
+            "connection",
+            "warn",
+            f"{connection.id} is READY, but it connects {app}, not Pusher: the "
+            "Pusher tools would send their requests through it.",
+            "Pass the id of a Pusher connection (`membrane connection list` "
+            "shows them), or leave --connection-id out to find it.",
+        )
     return Check("connection", "ok", f"{connection.id} is READY")
 
 
