@@ -11,14 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.json_text import (
-    MAX_DEPTH,
-    format_path,
-)
-from membrane_pusher.json_values import (
-    has_json_problems,
-    json_problems,
-)
+from membrane_pusher.json_text import MAX_DEPTH, format_path
+from membrane_pusher.json_values import has_json_problems, json_problems
 from membrane_pusher.schema.validate import ArgumentValidator, get_validator
 
 CASES = json.loads((Path(__file__).parent / "data" / "schema_cases.json").read_text())

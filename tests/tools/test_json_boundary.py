@@ -17,17 +17,8 @@ from langchain_core.messages import ToolMessage
 
 from fake_membrane import FakeClient
 from membrane_pusher.errors import InvalidArgumentsError, fix_arguments_hint
-from membrane_pusher.json_text import (
-    MAX_DEPTH,
-    JSONInputError,
-    dumps,
-    loads_strict,
-)
-from membrane_pusher.json_values import (
-    Withheld,
-    json_problems,
-    printable_copy,
-)
+from membrane_pusher.json_text import MAX_DEPTH, JSONInputError, dumps, loads_strict
+from membrane_pusher.json_values import Withheld, json_problems, printable_copy
 from membrane_pusher.membrane.models import Action
 from membrane_pusher.pusher.operations import OPERATIONS
 from membrane_pusher.pusher.tools import pusher_tool

@@ -24,14 +24,8 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from membrane_pusher.errors import InvalidArgumentsError
-from membrane_pusher.json_text import (
-    MAX_DEPTH,
-    format_path,
-)
-from membrane_pusher.json_values import (
-    has_json_problems,
-    json_problems,
-)
+from membrane_pusher.json_text import MAX_DEPTH, format_path
+from membrane_pusher.json_values import has_json_problems, json_problems
 from membrane_pusher.schema.patterns import with_bounded_patterns
 
 if TYPE_CHECKING:

@@ -33,21 +33,15 @@ from __future__ import annotations
 import logging
 from abc import abstractmethod
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, get_args
 
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool, ToolException
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from membrane_pusher.errors import CallError, InvalidArgumentsError
-from membrane_pusher.json_text import (
-    JSONInputError,
-    json_kind,
-    loads_strict,
-)
-from membrane_pusher.json_values import (
-    printable_copy,
-)
+from membrane_pusher.json_text import JSONInputError, json_kind, loads_strict
+from membrane_pusher.json_values import printable_copy
 from membrane_pusher.schema.repair import repair_arguments
 from membrane_pusher.schema.validate import (
     ArgumentValidator,
@@ -70,7 +64,8 @@ __all__ = ["ValidatedTool"]
 logger = logging.getLogger(__name__)
 
 # The tool formats `for_provider` maps calls back from.
-_PROVIDER_FORMS = ("openai", "anthropic", "gemini", "mcp")
+ProviderForm = Literal["openai", "anthropic", "gemini", "mcp"]
+_PROVIDER_FORMS: tuple[str, ...] = get_args(ProviderForm)
 
 
 class ValidatedTool(BaseTool):
@@ -99,7 +94,7 @@ class ValidatedTool(BaseTool):
     repair: bool = False
     """Whether safe repairs (JSON text for objects/arrays, "3" for 3) are tried."""
 
-    provider_form: Literal["openai", "anthropic", "gemini", "mcp"] | None = None
+    provider_form: ProviderForm | None = None
     """The provider form calls arrive in; they are mapped back before validation."""
 
     provider_strict: bool = False
@@ -126,7 +121,7 @@ class ValidatedTool(BaseTool):
 
     def for_provider(
         self,
-        provider: Literal["openai", "anthropic", "gemini", "mcp"],
+        provider: ProviderForm,
         *,
         strict: bool = False,
     ) -> Self:
