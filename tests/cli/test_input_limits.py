@@ -105,35 +105,29 @@ def test_nesting_deep_but_parseable_is_invalid_arguments(invoke, app_env):
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [["agent", "--sandbox", " "], ["demo", "--instruction", ""]],
-    ids=["agent", "demo"],
-)
-def test_a_blank_instruction_is_a_usage_error(invoke, app_env, argv):
-    outcome = invoke([*argv, "--json"])
-
-    assert outcome.exit_code == 2
-    error = outcome.json()["error"]
-    assert error["type"] == "usage_error"
-    assert "empty" in error["message"]
-
-
-@pytest.mark.parametrize(
-    "argv",
+    ("argv", "wording"),
     [
-        ["tools", "--intent", ""],
-        ["call", "pusher_list_channels", "--input", "{}", "--intent", " "],
-        ["agent", "list channels", "--intent", "send event", "--intent", ""],
+        (["agent", "--sandbox", " "], "empty"),
+        (["demo", "--instruction", ""], "empty"),
+        (["tools", "--intent", ""], "an intent is empty"),
+        (
+            ["call", "pusher_list_channels", "--input", "{}", "--intent", " "],
+            "an intent is empty",
+        ),
+        (
+            ["agent", "list channels", "--intent", "send event", "--intent", ""],
+            "an intent is empty",
+        ),
     ],
-    ids=["tools", "call", "agent"],
+    ids=["agent", "demo", "tools-intent", "call-intent", "agent-intent"],
 )
-def test_a_blank_intent_is_a_usage_error(invoke, app_env, argv):
+def test_blank_free_text_is_a_usage_error(invoke, app_env, argv, wording):
     outcome = invoke([*argv, "--json"])
 
     assert outcome.exit_code == 2
     error = outcome.json()["error"]
     assert error["type"] == "usage_error"
-    assert "an intent is empty" in error["message"]
+    assert wording in error["message"]
     assert not app_env.calls("action list")
 
 

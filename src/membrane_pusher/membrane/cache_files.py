@@ -12,15 +12,24 @@ import json
 import logging
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["read_json", "write_json"]
+__all__ = ["is_fresh", "read_json", "write_json"]
 
 logger = logging.getLogger(__name__)
 
 _unwritable_folders: set[Path] = set()
 _lock = threading.Lock()
+
+
+def is_fresh(stored_at: float, ttl: float) -> bool:
+    """Whether an entry stored at `stored_at` (epoch seconds) is within `ttl`.
+
+    A time in the future (a clock set back) or NaN proves nothing: not fresh.
+    """
+    return 0 <= time.time() - stored_at < ttl
 
 
 def read_json(path: Path) -> Any | None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from membrane_pusher import paths
-from membrane_pusher.membrane.cache_files import read_json, write_json
+from membrane_pusher.membrane.cache_files import is_fresh, read_json, write_json
 from membrane_pusher.membrane.models import Action
 
 if TYPE_CHECKING:
@@ -195,9 +195,7 @@ class ActionCatalog:
         if record is None:
             return None
         try:
-            age = time.time() - float(record["created"])
-            # A time in the future (a clock set back) or NaN proves nothing.
-            if not 0 <= age <= self.ttl:
+            if not is_fresh(float(record["created"]), self.ttl):
                 return None
             return [Action.model_validate(item) for item in record["actions"]]
         except (KeyError, TypeError, ValueError, ValidationError):

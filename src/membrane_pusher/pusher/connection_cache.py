@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from membrane_pusher.errors import ConnectionNotReadyError, NotFoundError
-from membrane_pusher.membrane.cache_files import read_json, write_json
+from membrane_pusher.membrane.cache_files import is_fresh, read_json, write_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -51,13 +51,12 @@ class ConnectionCache:
         if entry is None:
             return None
         try:
-            age = time.time() - float(entry["stored_at"])
+            stored_at = float(entry["stored_at"])
             connection_id = str(entry["connection_id"])
         except (KeyError, TypeError, ValueError):
             logger.warning("ignoring an unreadable connection cache %s", self.path)
             return None
-        # A time in the future (a clock set back) proves nothing: look again.
-        return connection_id if 0 <= age < self.ttl else None
+        return connection_id if is_fresh(stored_at, self.ttl) else None
 
     def store(self, connection_id: str) -> None:
         """Remember an id (best effort: an unwritable folder only warns)."""

@@ -248,28 +248,38 @@ class PusherToolkit(BaseToolkit):
     def _action_tools(
         self, actions: list[Action], connection_id: str
     ) -> list[BaseTool]:
-        """Convert catalog actions to tools with unique names."""
+        """Convert catalog actions to tools with unique names.
+
+        An action with a malformed `inputSchema` is left out with a warning.
+        """
         from membrane_pusher.pusher.catalog_guard import (  # noqa: PLC0415
             catalog_argument_check,
         )
         from membrane_pusher.tools.action_tool import action_tool  # noqa: PLC0415
         from membrane_pusher.tools.naming import tool_name, unique_names  # noqa: PLC0415
 
-        actions = [action for action in actions if _well_formed(action)]
         names = unique_names([tool_name(a) for a in actions], taken=BUILTIN_NAMES)
         client = self._tool_client()
-        return [
-            action_tool(
-                action,
-                client,
-                connection_id,
-                name=name,
-                max_output_chars=self.max_output_chars,
-                confirm=self.confirm,
-                argument_check=catalog_argument_check(action),
-            )
-            for action, name in zip(actions, names, strict=True)
-        ]
+        tools: list[BaseTool] = []
+        for action, name in zip(actions, names, strict=True):
+            try:
+                tool = action_tool(
+                    action,
+                    client,
+                    connection_id,
+                    name=name,
+                    max_output_chars=self.max_output_chars,
+                    confirm=self.confirm,
+                    argument_check=catalog_argument_check(action),
+                )
+            except ConfigurationError as error:
+                # A malformed inputSchema: no call to it could ever be checked.
+                logger.warning(
+                    "catalog action %s left out: %s", action.key or action.id, error
+                )
+                continue
+            tools.append(tool)
+        return tools
 
     def _check_include(self, tools: list[BaseTool]) -> None:
         """Refuse `include` names that match none of the tools built.
@@ -381,17 +391,3 @@ class PusherToolkit(BaseToolkit):
         return ActionCatalog(
             self._client(), cache_dir=self.cache_dir, ttl=self.cache_ttl
         )
-
-
-def _well_formed(action: Action) -> bool:
-    """Whether an action's schema can become a tool; warn and skip it otherwise."""
-    from membrane_pusher.schema.shape import schema_shape_problem  # noqa: PLC0415
-
-    problem = schema_shape_problem(action.input_schema)
-    if problem:
-        logger.warning(
-            "catalog action %s left out: its inputSchema is malformed (%s)",
-            action.key or action.id,
-            problem,
-        )
-    return not problem

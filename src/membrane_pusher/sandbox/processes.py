@@ -109,7 +109,10 @@ def is_same_process(pid: int, start_time: float | None) -> bool:
     try:
         import psutil  # noqa: PLC0415 - the `sandbox` extra; keeps plugin import light
     except ImportError:
-        return _exists(pid) and _start_not_contradicted(pid, start_time)
+        # Nothing to compare (no record, or no start time off Linux) is no doubt.
+        return _exists(pid) and (
+            start_time is None or _same_start(pid, start_time, if_unknown=True)
+        )
 
     try:
         process = psutil.Process(pid)
@@ -212,17 +215,14 @@ def stop_owned(process: subprocess.Popen[bytes], grace: float) -> None:
             process.wait(timeout=grace)
 
 
-def _same_start(pid: int, recorded: float) -> bool:
-    """Whether the process `pid` started when `recorded` says."""
-    actual = process_start_time(pid)
-    return actual is not None and abs(actual - recorded) <= START_TIME_TOLERANCE
+def _same_start(pid: int, recorded: float, *, if_unknown: bool = False) -> bool:
+    """Whether the process `pid` started when `recorded` says.
 
-
-def _start_not_contradicted(pid: int, recorded: float | None) -> bool:
-    """Whether nothing known says `pid` started at another time than `recorded`."""
+    `if_unknown` is the answer when its start time cannot be read.
+    """
     actual = process_start_time(pid)
-    if recorded is None or actual is None:
-        return True
+    if actual is None:
+        return if_unknown
     return abs(actual - recorded) <= START_TIME_TOLERANCE
 
 

@@ -71,6 +71,8 @@ class SandboxStatus:
         stopped: `down` stopped a process.
         state_file: Where the state is (or would be) recorded.
         hint: What to do next, when something is wrong.
+        answered_by_another: The recorded process is gone, yet a server
+            answers on its port (the record must then be kept).
     """
 
     running: bool
@@ -81,6 +83,7 @@ class SandboxStatus:
     stopped: bool = False
     state_file: str = field(default="")
     hint: str = ""
+    answered_by_another: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON object (the secret masked)."""
@@ -122,7 +125,7 @@ def sandbox_up(*, install: bool = True, ready_timeout: float = 30.0) -> SandboxS
                     f"a sandbox is running (pid {current.pid}) but not ready.",
                     hint="Run `membrane-pusher sandbox down`, then `up` again.",
                 )
-            if _answers_ready(current):
+            if status.answered_by_another:
                 raise _unknown_server(current, folder)
             logger.info("removing stale sandbox state (pid %s is gone)", current.pid)
             folder.remove()
@@ -268,14 +271,15 @@ def _describe(sandbox: Sandbox) -> SandboxState:
 def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
     """Check that the recorded process is ours and alive, and that it is ready."""
     running = _is_ours(state)
-    ready = running and _answers_ready(state)
+    answers = _answers_ready(state)
+    ready = running and answers
     hint = ""
     if ready:
         message = f"sandbox ready on {state.base_url} (pid {state.pid})"
     elif running:
         message = f"sandbox process {state.pid} runs but /ready does not answer"
         hint = "Run `membrane-pusher sandbox down`, then `up` again."
-    elif _answers_ready(state):
+    elif answers:
         message = (
             f"process {state.pid} is not the recorded soketi, yet a server "
             f"answers on {state.base_url}"
@@ -291,6 +295,7 @@ def _check(state: SandboxState, folder: StateFolder) -> SandboxStatus:
         state=state,
         state_file=str(folder.state_file),
         hint=hint,
+        answered_by_another=answers and not running,
     )
 
 

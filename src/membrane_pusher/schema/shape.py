@@ -86,19 +86,12 @@ def _children(
     """The subschemas of `node`, each with its path."""
     found: list[tuple[Any, tuple[Any, ...]]] = []
     for key, value in node.items():
-        if key in SINGLE_SCHEMAS:
-            items = (
-                enumerate(value) if key == "items" and isinstance(value, list) else None
-            )
-            found.extend(
-                ((item, (*path, key, index)) for index, item in items)
-                if items is not None
-                else [(value, (*path, key))]
-            )
-        elif key in SCHEMA_LISTS:
-            found.extend(
-                (item, (*path, key, index)) for index, item in enumerate(value)
-            )
+        # `items` as a list (older drafts) is a list of subschemas.
+        is_list = key in SCHEMA_LISTS or (key == "items" and isinstance(value, list))
+        if is_list:
+            found.extend((sub, (*path, key, index)) for index, sub in enumerate(value))
+        elif key in SINGLE_SCHEMAS:
+            found.append((value, (*path, key)))
         elif key in NAMED_SCHEMA_MAPS:
             found.extend((sub, (*path, key, name)) for name, sub in value.items())
     return found
